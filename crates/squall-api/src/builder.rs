@@ -118,6 +118,22 @@ impl TopologyBuilder {
         });
     }
 
+    /// The components added so far, for wrappers that rewrite a topology before it is built (for
+    /// example to wrap bolts or add subscriptions to a checkpoint stream).
+    pub fn components_mut(&mut self) -> impl Iterator<Item = &mut ComponentDef> {
+        self.components.iter_mut()
+    }
+
+    /// The components added so far.
+    pub fn components(&self) -> impl Iterator<Item = &ComponentDef> {
+        self.components.iter()
+    }
+
+    /// Adds a fully formed component definition (loaders and topology rewriters).
+    pub fn add_component(&mut self, def: ComponentDef) {
+        self.components.push(def);
+    }
+
     /// Validates the graph and returns the topology.
     ///
     /// # Errors

@@ -140,6 +140,13 @@ pub trait Bolt: Send + 'static {
     /// Processes one input tuple (tick tuples included, see [`Tuple::is_tick`]).
     fn execute(&mut self, tuple: Tuple, collector: &mut BoltCollector<'_>);
 
+    /// Called on this task's thread soon after the [`TaskWaker`](crate::TaskWaker) from this task's
+    /// context was woken, so work finished on other threads can be emitted, acked or failed.
+    /// Several wakes may be answered by one call.
+    fn wake(&mut self, collector: &mut BoltCollector<'_>) {
+        let _ = collector;
+    }
+
     /// Called once on orderly shutdown.
     fn cleanup(&mut self) {}
 

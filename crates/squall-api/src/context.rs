@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::{ComponentId, Config, Fields, StreamDeclaration, Subscription, TaskId};
+use crate::{ComponentId, Config, Fields, SharedClock, StreamDeclaration, Subscription, TaskId, TaskWaker};
 
 /// The shape of one component as its peers see it.
 #[derive(Clone, Debug)]
@@ -38,12 +38,14 @@ impl TopologyInfo {
 }
 
 /// What a task is told when it starts: its own ids, the topology's shape, its effective config.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct TopologyContext {
     topology: Arc<TopologyInfo>,
     component: ComponentId,
     task: TaskId,
     config: Arc<Config>,
+    clock: SharedClock,
+    waker: TaskWaker,
 }
 
 impl TopologyContext {
@@ -55,7 +57,30 @@ impl TopologyContext {
         task: TaskId,
         config: Arc<Config>,
     ) -> Self {
-        Self { topology, component, task, config }
+        Self { topology, component, task, config, clock: crate::system_clock(), waker: TaskWaker::noop() }
+    }
+
+    /// This context with `clock` as the time source (the runtime passes its own, tests a simulated one).
+    pub fn with_clock(mut self, clock: SharedClock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// This context with `waker` as the task's waker.
+    pub fn with_waker(mut self, waker: TaskWaker) -> Self {
+        self.waker = waker;
+        self
+    }
+
+    /// The clock this task reads time from. Components read time here rather than from the system,
+    /// so that tests with a simulated clock control them too.
+    pub fn clock(&self) -> &SharedClock {
+        &self.clock
+    }
+
+    /// A waker that makes the runtime call this task's [`Bolt::wake`](crate::Bolt::wake) hook.
+    pub fn waker(&self) -> &TaskWaker {
+        &self.waker
     }
 
     /// This task's id.
@@ -121,5 +146,15 @@ impl TopologyContext {
     /// The directory shell components run in, if the topology has one.
     pub fn resources_dir(&self) -> Option<&Path> {
         self.topology.resources_dir.as_deref()
+    }
+}
+
+impl std::fmt::Debug for TopologyContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TopologyContext")
+            .field("topology", &self.topology.name)
+            .field("component", &self.component)
+            .field("task", &self.task)
+            .finish_non_exhaustive()
     }
 }

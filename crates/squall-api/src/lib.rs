@@ -30,6 +30,7 @@
 #![deny(missing_docs)]
 
 mod builder;
+mod clock;
 mod collector;
 mod component;
 pub mod config;
@@ -45,6 +46,7 @@ mod tuple;
 mod value;
 mod values;
 
+pub use clock::{Clock, SharedClock, SystemClock, TaskWaker, system_clock};
 pub use builder::{BoltDeclarer, SpoutDeclarer, TopologyBuilder};
 pub use collector::{BasicCollector, BoltCollector, BoltOutput, SpoutCollector, SpoutOutput};
 pub use component::{BasicBolt, BasicBoltAdapter, Bolt, ComponentError, Failed, Spout};

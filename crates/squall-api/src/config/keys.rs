@@ -130,6 +130,9 @@ keys! {
     SUPERVISOR_WORKER_TIMEOUT_SECS = "supervisor.worker.timeout.secs": KeyKind::Int(1);
     /// squall only: fuse chainable producer/consumer pairs into one thread.
     SQUALL_CHAINING = "squall.chaining": KeyKind::Bool;
+    /// squall only: milliseconds between tick tuples, for components that need ticks finer than a
+    /// second (window triggers); takes precedence over `topology.tick.tuple.freq.secs` when set.
+    SQUALL_TICK_TUPLE_FREQ_MILLIS = "squall.tick.tuple.freq.millis": KeyKind::OptInt(1);
 }
 
 /// Keys a component's own config may override (Storm's executor whitelist).
@@ -138,6 +141,7 @@ pub const COMPONENT_KEYS: &[&str] = &[
     TOPOLOGY_MAX_SPOUT_PENDING,
     TOPOLOGY_MAX_TASK_PARALLELISM,
     TOPOLOGY_TICK_TUPLE_FREQ_SECS,
+    SQUALL_TICK_TUPLE_FREQ_MILLIS,
     TOPOLOGY_TASKS,
     "topology.transactional.id",
     "topology.sleep.spout.wait.strategy.time.ms",
@@ -207,6 +211,17 @@ impl Config {
     /// Sets `topology.tick.tuple.freq.secs`.
     pub fn set_tick_tuple_freq_secs(&mut self, secs: u64) -> &mut Self {
         self.set(TOPOLOGY_TICK_TUPLE_FREQ_SECS, i64::try_from(secs).unwrap_or(i64::MAX))
+    }
+    /// The tick period in milliseconds: `squall.tick.tuple.freq.millis` if set, else
+    /// `topology.tick.tuple.freq.secs` × 1000; `None` when the component does not tick.
+    pub fn tick_period_millis(&self) -> Option<u64> {
+        non_negative(self.get_i64(SQUALL_TICK_TUPLE_FREQ_MILLIS))
+            .filter(|ms| *ms > 0)
+            .or_else(|| self.tick_tuple_freq_secs().map(|s| s.saturating_mul(1000)))
+    }
+    /// Sets `squall.tick.tuple.freq.millis`.
+    pub fn set_tick_period_millis(&mut self, ms: u64) -> &mut Self {
+        self.set(SQUALL_TICK_TUPLE_FREQ_MILLIS, i64::try_from(ms).unwrap_or(i64::MAX))
     }
     /// `topology.tasks`, if set.
     pub fn tasks(&self) -> Option<u64> {
