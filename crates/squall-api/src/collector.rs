@@ -4,7 +4,7 @@
 //! [`Bolt::execute`](crate::Bolt::execute)); it wraps the runtime's side, the [`SpoutOutput`] and
 //! [`BoltOutput`] traits, which a runtime (or a test harness) implements.
 
-use crate::{DEFAULT_STREAM, TaskId, Tuple, Value, Values};
+use crate::{ComponentError, DEFAULT_STREAM, TaskId, Tuple, Value, Values};
 
 /// The runtime's side of a spout collector.
 pub trait SpoutOutput {
@@ -20,6 +20,11 @@ pub trait SpoutOutput {
     fn emit_direct(&mut self, task: TaskId, stream: &str, values: Values, msg_id: Option<Value>);
     /// Reports an error for this task without stopping it.
     fn report_error(&mut self, error: &str);
+    /// Declares this task instance broken beyond repair (for example its subprocess died): the
+    /// runtime stops calling it, reports `error` with the component and task, and restarts the
+    /// executor with fresh instances within `squall.executor.restarts.per.minute`, else stops the
+    /// topology with the error. Tuples in flight to it time out and are replayed by their spouts.
+    fn fatal(&mut self, error: ComponentError);
 }
 
 /// The runtime's side of a bolt collector.
@@ -42,6 +47,11 @@ pub trait BoltOutput {
     fn reset_timeout(&mut self, tuple: &Tuple);
     /// Reports an error for this task without stopping it.
     fn report_error(&mut self, error: &str);
+    /// Declares this task instance broken beyond repair (for example its subprocess died): the
+    /// runtime stops calling it, reports `error` with the component and task, and restarts the
+    /// executor with fresh instances within `squall.executor.restarts.per.minute`, else stops the
+    /// topology with the error. Tuples in flight to it time out and are replayed by their spouts.
+    fn fatal(&mut self, error: ComponentError);
 }
 
 /// What a spout emits through.
@@ -85,6 +95,12 @@ impl<'a> SpoutCollector<'a> {
     /// Reports an error (shown with the component's statistics) without stopping the task.
     pub fn report_error(&mut self, error: &str) {
         self.out.report_error(error);
+    }
+
+    /// Declares this task instance broken beyond repair; see [`SpoutOutput::fatal`]. Return from the
+    /// current call promptly after calling it: the runtime calls nothing more on this instance.
+    pub fn fatal(&mut self, error: ComponentError) {
+        self.out.fatal(error);
     }
 }
 
@@ -133,6 +149,12 @@ impl<'a> BoltCollector<'a> {
     /// Reports an error (shown with the component's statistics) without stopping the task.
     pub fn report_error(&mut self, error: &str) {
         self.out.report_error(error);
+    }
+
+    /// Declares this task instance broken beyond repair; see [`SpoutOutput::fatal`]. Return from the
+    /// current call promptly after calling it: the runtime calls nothing more on this instance.
+    pub fn fatal(&mut self, error: ComponentError) {
+        self.out.fatal(error);
     }
 }
 

@@ -133,6 +133,9 @@ keys! {
     /// squall only: milliseconds between tick tuples, for components that need ticks finer than a
     /// second (window triggers); takes precedence over `topology.tick.tuple.freq.secs` when set.
     SQUALL_TICK_TUPLE_FREQ_MILLIS = "squall.tick.tuple.freq.millis": KeyKind::OptInt(1);
+    /// squall only: how many times within a minute an executor whose component declared itself
+    /// broken (a dead subprocess) is restarted before the topology stops with that error.
+    SQUALL_EXECUTOR_RESTARTS_PER_MINUTE = "squall.executor.restarts.per.minute": KeyKind::Int(0);
 }
 
 /// Keys a component's own config may override (Storm's executor whitelist).
@@ -222,6 +225,10 @@ impl Config {
     /// Sets `squall.tick.tuple.freq.millis`.
     pub fn set_tick_period_millis(&mut self, ms: u64) -> &mut Self {
         self.set(SQUALL_TICK_TUPLE_FREQ_MILLIS, i64::try_from(ms).unwrap_or(i64::MAX))
+    }
+    /// `squall.executor.restarts.per.minute`.
+    pub fn executor_restarts_per_minute(&self) -> u64 {
+        non_negative(self.get_i64(SQUALL_EXECUTOR_RESTARTS_PER_MINUTE)).unwrap_or(3)
     }
     /// `topology.tasks`, if set.
     pub fn tasks(&self) -> Option<u64> {
