@@ -128,6 +128,9 @@ keys! {
     TOPOLOGY_MULTILANG_SERIALIZER = "topology.multilang.serializer": KeyKind::Str;
     /// Seconds without a heartbeat before a worker or subprocess is considered dead.
     SUPERVISOR_WORKER_TIMEOUT_SECS = "supervisor.worker.timeout.secs": KeyKind::Int(1);
+    /// Seconds a multilang subprocess may stay silent before it is considered dead; unset means
+    /// `supervisor.worker.timeout.secs`.
+    TOPOLOGY_SUBPROCESS_TIMEOUT_SECS = "topology.subprocess.timeout.secs": KeyKind::OptInt(1);
     /// squall only: fuse chainable producer/consumer pairs into one thread.
     SQUALL_CHAINING = "squall.chaining": KeyKind::Bool;
     /// squall only: milliseconds between tick tuples, for components that need ticks finer than a
