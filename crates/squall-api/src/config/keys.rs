@@ -126,6 +126,20 @@ keys! {
     TOPOLOGY_SHELLBOLT_MAX_PENDING = "topology.shellbolt.max.pending": KeyKind::Int(1);
     /// The multilang serializer class.
     TOPOLOGY_MULTILANG_SERIALIZER = "topology.multilang.serializer": KeyKind::Str;
+    /// Windowed bolts: the window length as a number of tuples.
+    TOPOLOGY_BOLTS_WINDOW_LENGTH_COUNT = "topology.bolts.window.length.count": KeyKind::OptInt(1);
+    /// Windowed bolts: the window length in milliseconds (used when no length count is set).
+    TOPOLOGY_BOLTS_WINDOW_LENGTH_DURATION_MS = "topology.bolts.window.length.duration.ms": KeyKind::OptInt(1);
+    /// Windowed bolts: the window slides after this many tuples.
+    TOPOLOGY_BOLTS_SLIDING_INTERVAL_COUNT = "topology.bolts.window.sliding.interval.count": KeyKind::OptInt(1);
+    /// Windowed bolts: the window slides every this many milliseconds (used when no slide count is set).
+    TOPOLOGY_BOLTS_SLIDING_INTERVAL_DURATION_MS = "topology.bolts.window.sliding.interval.duration.ms": KeyKind::OptInt(1);
+    /// Windowed bolts in event time: how far (ms) tuple timestamps may run out of order; unset means 0.
+    TOPOLOGY_BOLTS_TUPLE_TIMESTAMP_MAX_LAG_MS = "topology.bolts.tuple.timestamp.max.lag.ms": KeyKind::OptInt(0);
+    /// Windowed bolts in event time: milliseconds between watermarks; unset means 1000.
+    TOPOLOGY_BOLTS_WATERMARK_EVENT_INTERVAL_MS = "topology.bolts.watermark.event.interval.ms": KeyKind::OptInt(1);
+    /// Windowed bolts in event time: the stream late tuples are emitted on (field `late_tuple`).
+    TOPOLOGY_BOLTS_LATE_TUPLE_STREAM = "topology.bolts.late.tuple.stream": KeyKind::OptStr;
     /// Seconds without a heartbeat before a worker or subprocess is considered dead.
     SUPERVISOR_WORKER_TIMEOUT_SECS = "supervisor.worker.timeout.secs": KeyKind::Int(1);
     /// Seconds a multilang subprocess may stay silent before it is considered dead; unset means
@@ -154,6 +168,13 @@ pub const COMPONENT_KEYS: &[&str] = &[
     "topology.spout.wait.strategy",
     "topology.state.provider",
     "topology.state.provider.config",
+    TOPOLOGY_BOLTS_WINDOW_LENGTH_COUNT,
+    TOPOLOGY_BOLTS_WINDOW_LENGTH_DURATION_MS,
+    TOPOLOGY_BOLTS_SLIDING_INTERVAL_COUNT,
+    TOPOLOGY_BOLTS_SLIDING_INTERVAL_DURATION_MS,
+    TOPOLOGY_BOLTS_TUPLE_TIMESTAMP_MAX_LAG_MS,
+    TOPOLOGY_BOLTS_WATERMARK_EVENT_INTERVAL_MS,
+    TOPOLOGY_BOLTS_LATE_TUPLE_STREAM,
 ];
 
 /// The kind of a known key, or `None` for a key squall does not know.
