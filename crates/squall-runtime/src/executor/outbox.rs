@@ -1,0 +1,153 @@
+//! The output side of an executor: one partial batch per destination queue, flushed when full, when
+//! the executor goes idle, or after the flush interval; and, when a destination queue is full, an
+//! overflow list (Storm's pending-emits) so that `emit` never blocks and nothing is dropped. While
+//! anything overflows, the executor stops taking new input (bolts) or calling `next_tuple`
+//! (spouts), which carries backpressure hop by hop back to the spouts.
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use crossbeam_channel::{SendTimeoutError, Sender, TrySendError};
+
+use crate::message::{Batch, Message};
+
+struct Slot {
+    sender: Sender<Batch>,
+    buf: Batch,
+    overflow: VecDeque<Batch>,
+}
+
+/// Per-destination batching with overflow.
+pub(crate) struct Outbox {
+    slots: Vec<Slot>,
+    batch_size: usize,
+    /// Slots holding a partial batch.
+    dirty: Vec<usize>,
+    /// Slots with overflow.
+    blocked: Vec<usize>,
+    /// Messages for this executor itself (a task emitting to a task before it in this executor).
+    pub(crate) to_self: VecDeque<Message>,
+    /// Counted messages handed to destinations so far (see [`Message::counts`]).
+    pub(crate) sent: u64,
+}
+
+impl Outbox {
+    /// An outbox over `senders`, one per destination executor.
+    pub(crate) fn new(senders: Vec<Sender<Batch>>, batch_size: usize) -> Self {
+        let slots = senders
+            .into_iter()
+            .map(|sender| Slot { sender, buf: Vec::new(), overflow: VecDeque::new() })
+            .collect();
+        Self {
+            slots,
+            batch_size: batch_size.max(1),
+            dirty: Vec::new(),
+            blocked: Vec::new(),
+            to_self: VecDeque::new(),
+            sent: 0,
+        }
+    }
+
+    /// Queues `msg` for destination `slot`, sending the batch when it is full.
+    #[inline]
+    pub(crate) fn push(&mut self, slot: usize, msg: Message) {
+        if msg.counts() {
+            self.sent += 1;
+        }
+        let s = &mut self.slots[slot];
+        if s.buf.is_empty() {
+            if s.buf.capacity() == 0 {
+                s.buf.reserve_exact(self.batch_size);
+            }
+            self.dirty.push(slot);
+        }
+        s.buf.push(msg);
+        if s.buf.len() >= self.batch_size {
+            self.flush_slot(slot);
+            if let Some(i) = self.dirty.iter().rposition(|d| *d == slot) {
+                self.dirty.swap_remove(i);
+            }
+        }
+    }
+
+    fn flush_slot(&mut self, slot: usize) {
+        let batch_size = self.batch_size;
+        let s = &mut self.slots[slot];
+        if s.buf.is_empty() {
+            return;
+        }
+        let batch = std::mem::replace(&mut s.buf, Vec::with_capacity(batch_size));
+        if !s.overflow.is_empty() {
+            s.overflow.push_back(batch);
+            return;
+        }
+        match s.sender.try_send(batch) {
+            Ok(()) => {}
+            Err(TrySendError::Full(batch)) => {
+                s.overflow.push_back(batch);
+                self.blocked.push(slot);
+            }
+            // The receiver is gone: the topology is shutting down; drop the batch.
+            Err(TrySendError::Disconnected(_)) => {}
+        }
+    }
+
+    /// Sends every partial batch.
+    pub(crate) fn flush_all(&mut self) {
+        while let Some(slot) = self.dirty.pop() {
+            self.flush_slot(slot);
+        }
+    }
+
+    /// True if some batches wait for room at their destination.
+    #[inline]
+    pub(crate) fn is_blocked(&self) -> bool {
+        !self.blocked.is_empty()
+    }
+
+    /// Offers overflowed batches again, in order; returns true if everything went out.
+    pub(crate) fn retry_overflow(&mut self) -> bool {
+        let mut i = 0;
+        while i < self.blocked.len() {
+            let slot = self.blocked[i];
+            let s = &mut self.slots[slot];
+            while let Some(batch) = s.overflow.pop_front() {
+                match s.sender.try_send(batch) {
+                    Ok(()) => {}
+                    Err(TrySendError::Full(batch)) => {
+                        s.overflow.push_front(batch);
+                        break;
+                    }
+                    Err(TrySendError::Disconnected(_)) => s.overflow.clear(),
+                }
+            }
+            if s.overflow.is_empty() {
+                self.blocked.swap_remove(i);
+            } else {
+                i += 1;
+            }
+        }
+        self.blocked.is_empty()
+    }
+
+    /// Waits up to `timeout` for room at the first blocked destination, sending one batch there if
+    /// room appears. Parks the thread instead of spinning.
+    pub(crate) fn wait_for_room(&mut self, timeout: Duration) {
+        let Some(&slot) = self.blocked.first() else { return };
+        let s = &mut self.slots[slot];
+        let Some(batch) = s.overflow.pop_front() else { return };
+        match s.sender.send_timeout(batch, timeout) {
+            Ok(()) => {}
+            Err(SendTimeoutError::Timeout(batch)) => s.overflow.push_front(batch),
+            Err(SendTimeoutError::Disconnected(_)) => s.overflow.clear(),
+        }
+        if s.overflow.is_empty() {
+            self.blocked.retain(|b| *b != slot);
+        }
+    }
+
+    /// Tuples waiting in overflow.
+    pub(crate) fn overflow_len(&self) -> usize {
+        self.slots.iter().map(|s| s.overflow.iter().map(Vec::len).sum::<usize>()).sum()
+    }
+}

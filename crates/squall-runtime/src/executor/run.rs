@@ -1,0 +1,193 @@
+//! The executor loop.
+//!
+//! Each iteration: handle signals; offer overflowed batches again; drain the queue (bolts only
+//! while nothing overflows, spouts always, so acks keep flowing under backpressure); call each
+//! spout's `next_tuple` once (while active, not blocked, under max-pending); then, if nothing
+//! happened, flush partial batches and wait — blocked on the queue, so new input or a signal wakes
+//! the thread at once.
+
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::RecvTimeoutError;
+
+use super::Executor;
+use super::signals::{ACTIVITY, PUBLISH, ROTATE, STOP, TICK, WAKE};
+
+/// Batches taken from the queue per iteration before spouts get a turn again.
+const BATCHES_PER_ROUND: usize = 16;
+/// Longest blocking wait; signals wake the thread earlier.
+const MAX_WAIT: Duration = Duration::from_millis(100);
+/// How often statistics are published.
+const PUBLISH_EVERY: Duration = Duration::from_secs(1);
+/// Iterations between checks of the flush and publish clocks while busy.
+const CLOCK_CHECK_EVERY: u32 = 64;
+
+impl Executor {
+    /// Runs until stopped.
+    pub(crate) fn run(&mut self) {
+        if !self.start_tasks() {
+            return;
+        }
+        self.update_activity();
+        let mut iteration: u32 = 0;
+        loop {
+            if self.signals.flags.load(Ordering::Relaxed) != 0 {
+                self.handle_signals();
+            }
+            if self.stopping {
+                break;
+            }
+            iteration = iteration.wrapping_add(1);
+            let mut worked = false;
+            if self.out.is_blocked() {
+                self.out.retry_overflow();
+            }
+            let blocked = self.out.is_blocked();
+            if !self.out.to_self.is_empty() && !blocked {
+                worked |= self.drain_self();
+            }
+            let has_spouts = !self.spouts.is_empty();
+            let check_queue = !has_spouts || self.env.reliable || iteration % self.recv_skips == 0;
+            if (has_spouts || !blocked) && check_queue {
+                worked |= self.drain_queue();
+            }
+            if has_spouts && self.active && !blocked {
+                worked |= self.call_spouts();
+            }
+            if self.env.broken.get() {
+                self.restart_broken();
+            }
+            if worked {
+                if self.idle > 0 {
+                    self.signals.idle.store(false, Ordering::Release);
+                }
+                self.idle = 0;
+                if iteration % CLOCK_CHECK_EVERY == 0 {
+                    let now = Instant::now();
+                    if now.duration_since(self.last_flush) >= self.flush_interval {
+                        self.flush();
+                    }
+                    if now.duration_since(self.last_publish) >= PUBLISH_EVERY {
+                        self.publish();
+                    }
+                }
+            } else {
+                self.flush();
+                self.publish_counters();
+                if !self.out.is_blocked() && self.out.to_self.is_empty() {
+                    self.signals.idle.store(true, Ordering::Release);
+                }
+                if self.last_publish.elapsed() >= PUBLISH_EVERY {
+                    self.publish();
+                }
+                self.wait(blocked);
+            }
+        }
+        self.shutdown();
+    }
+
+    fn flush(&mut self) {
+        self.out.flush_all();
+        self.last_flush = Instant::now();
+    }
+
+    /// Copies the in-flight counters where the "finished?" check reads them. Sent is published
+    /// before done, so a reader that loads done first never sees a message processed but not sent.
+    pub(crate) fn publish_counters(&mut self) {
+        self.signals.sent.store(self.out.sent, Ordering::Release);
+        self.signals.done.store(self.done, Ordering::Release);
+        let pending: usize = self.spouts.iter().map(|&s| self.slots[s].core.pending.len()).sum();
+        self.signals.pending.store(pending as u64, Ordering::Release);
+        let finished = self.spouts.iter().all(|&s| self.slots[s].core.finished) && pending == 0;
+        self.signals.finished.store(finished, Ordering::Release);
+        let overflow = self.out.overflow_len() as u64;
+        self.signals.overflow.store(overflow, Ordering::Release);
+        self.signals.max_overflow.fetch_max(overflow, Ordering::AcqRel);
+    }
+
+    fn handle_signals(&mut self) {
+        let flags = self.signals.flags.swap(0, Ordering::AcqRel);
+        if flags & STOP != 0 {
+            self.stopping = true;
+            return;
+        }
+        if flags & ACTIVITY != 0 {
+            self.update_activity();
+        }
+        if flags & ROTATE != 0 {
+            self.rotate();
+        }
+        if flags & TICK != 0 {
+            let bits = self.signals.tick_bits.swap(0, Ordering::AcqRel);
+            for slot in 0..self.slots.len() {
+                if bits & (1 << (slot % 64)) != 0 && self.slots[slot].core.tick_period_ms.is_some() {
+                    self.tick(slot);
+                }
+            }
+        }
+        if flags & WAKE != 0 {
+            let bits = self.signals.wake_bits.swap(0, Ordering::AcqRel);
+            for slot in 0..self.slots.len() {
+                if bits & (1 << (slot % 64)) != 0 {
+                    self.wake(slot);
+                }
+            }
+        }
+        if flags & PUBLISH != 0 {
+            self.publish();
+        }
+    }
+
+    /// Waits for something to do.
+    fn wait(&mut self, blocked: bool) {
+        self.idle += 1;
+        if blocked {
+            // Spouts must keep draining acks: wait briefly. Bolts wait for room longer.
+            let t =
+                if self.spouts.is_empty() { Duration::from_millis(1) } else { Duration::from_micros(100) };
+            self.out.wait_for_room(t);
+            return;
+        }
+        let timeout = if !self.spouts.is_empty() && self.active {
+            let (level1, level2, sleep_ms) = self.spout_wait;
+            if self.idle <= level1 {
+                return;
+            }
+            if self.idle <= level1 + level2 {
+                std::thread::yield_now();
+                return;
+            }
+            Duration::from_millis(sleep_ms.max(1))
+        } else {
+            MAX_WAIT
+        };
+        match self.rx.recv_timeout(timeout) {
+            Ok(batch) => {
+                if !batch.is_empty() {
+                    self.idle = 0;
+                    self.signals.idle.store(false, Ordering::Release);
+                }
+                self.process(batch);
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+            // Every sender is gone: only possible while the topology is being torn down.
+            Err(RecvTimeoutError::Disconnected) => self.stopping = true,
+        }
+    }
+
+    /// Takes up to [`BATCHES_PER_ROUND`] batches from the queue without blocking.
+    fn drain_queue(&mut self) -> bool {
+        let mut any = false;
+        for _ in 0..BATCHES_PER_ROUND {
+            match self.rx.try_recv() {
+                Ok(batch) => {
+                    any |= !batch.is_empty();
+                    self.process(batch);
+                }
+                Err(_) => break,
+            }
+        }
+        any
+    }
+}

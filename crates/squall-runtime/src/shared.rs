@@ -1,0 +1,64 @@
+//! The state one running topology shares between its executors, its timer and its handle.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Instant;
+
+use squall_api::{SharedClock, Topology, TopologyInfo, Values};
+
+use crate::error::RuntimeError;
+use crate::executor::signals::{STOP, Signals};
+use crate::plan::Plan;
+use crate::stats::TaskStats;
+
+/// Locks a mutex, recovering the data if a thread panicked while holding it (our critical
+/// sections leave the data consistent at every step).
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Shared by everything that runs one topology.
+pub(crate) struct Shared {
+    pub plan: Arc<Plan>,
+    pub topology: Topology,
+    pub info: Arc<TopologyInfo>,
+    pub clock: SharedClock,
+    pub signals: Vec<Arc<Signals>>,
+    pub stats: Vec<Mutex<Vec<TaskStats>>>,
+    pub failure: Mutex<Option<RuntimeError>>,
+    pub active: AtomicBool,
+    pub capture: bool,
+    pub captured: Mutex<Vec<(usize, Values)>>,
+    pub started: Instant,
+}
+
+impl Shared {
+    /// Records the first failure and stops every executor.
+    pub(crate) fn fail(&self, error: RuntimeError) {
+        tracing::error!(topology = %self.plan.name, "{error}");
+        {
+            let mut slot = lock(&self.failure);
+            if slot.is_none() {
+                *slot = Some(error);
+            }
+        }
+        self.stop_all();
+    }
+
+    /// Asks every executor to stop.
+    pub(crate) fn stop_all(&self) {
+        for s in &self.signals {
+            s.raise(STOP);
+        }
+    }
+
+    /// True once a failure was recorded.
+    pub(crate) fn failed(&self) -> bool {
+        lock(&self.failure).is_some()
+    }
+
+    /// Whether the topology is active.
+    pub(crate) fn is_active(&self) -> bool {
+        self.active.load(Ordering::Acquire)
+    }
+}
