@@ -1,0 +1,62 @@
+//! The classes [`Registry::with_builtins`](crate::Registry::with_builtins) registers: native
+//! stand-ins for the Java classes Storm's Flux examples name, and squall's own file spout and sink.
+//!
+//! | class name | kind | what |
+//! |---|---|---|
+//! | [`TEST_WORD_SPOUT`] | spout | [`TestWordSpout`]: random words, field `word` |
+//! | [`TEST_WORD_COUNTER`] | bolt | [`TestWordCounter`]: `[word, count]` |
+//! | [`LOG_INFO_BOLT`] | bolt | [`LogInfoBolt`]: logs each tuple at INFO |
+//! | [`FILE_LINE_SPOUT`] | spout | [`FileLineSpout`]: the lines of a file, reliably |
+//! | [`JSON_LINES_FILE_BOLT`] | bolt | [`JsonLinesFileBolt`]: one JSON object per tuple and line |
+//! | [`N_GROUPING`] | custom grouping | [`NGrouping`]: the N lowest tasks |
+//! | [`PARTIAL_KEY_GROUPING`] | custom grouping | squall's partial-key grouping |
+//! | [`FIELDS`] | component | a [`Fields`](squall_api::Fields) list for `ref`s |
+//!
+//! The shell wrappers `FluxShellSpout` and `FluxShellBolt` (multilang components) are not here
+//! yet: they map onto `squall-multilang`, which is being written.
+
+mod file_line_spout;
+mod groupings;
+mod json_lines_file_bolt;
+mod log_info_bolt;
+mod test_word_counter;
+mod test_word_spout;
+
+pub use file_line_spout::FileLineSpout;
+pub use groupings::NGrouping;
+pub use json_lines_file_bolt::JsonLinesFileBolt;
+pub use log_info_bolt::LogInfoBolt;
+pub use test_word_counter::TestWordCounter;
+pub use test_word_spout::{EMIT_INTERVAL_MS, TestWordSpout, WORDS};
+
+use crate::Registry;
+
+/// `org.apache.storm.testing.TestWordSpout`.
+pub const TEST_WORD_SPOUT: &str = "org.apache.storm.testing.TestWordSpout";
+/// `org.apache.storm.testing.TestWordCounter`.
+pub const TEST_WORD_COUNTER: &str = "org.apache.storm.testing.TestWordCounter";
+/// `org.apache.storm.flux.wrappers.bolts.LogInfoBolt`.
+pub const LOG_INFO_BOLT: &str = "org.apache.storm.flux.wrappers.bolts.LogInfoBolt";
+/// `squall.spouts.FileLineSpout`.
+pub const FILE_LINE_SPOUT: &str = "squall.spouts.FileLineSpout";
+/// `squall.bolts.JsonLinesFileBolt`.
+pub const JSON_LINES_FILE_BOLT: &str = "squall.bolts.JsonLinesFileBolt";
+/// `org.apache.storm.testing.NGrouping`.
+pub const N_GROUPING: &str = "org.apache.storm.testing.NGrouping";
+/// `org.apache.storm.grouping.PartialKeyGrouping`.
+pub const PARTIAL_KEY_GROUPING: &str = "org.apache.storm.grouping.PartialKeyGrouping";
+/// `org.apache.storm.tuple.Fields`.
+pub const FIELDS: &str = "org.apache.storm.tuple.Fields";
+
+/// Registers every built-in class.
+pub(crate) fn register(registry: &mut Registry) {
+    registry
+        .register_spout(TEST_WORD_SPOUT, test_word_spout::factory)
+        .register_bolt(TEST_WORD_COUNTER, test_word_counter::factory)
+        .register_bolt(LOG_INFO_BOLT, log_info_bolt::factory)
+        .register_spout(FILE_LINE_SPOUT, file_line_spout::factory)
+        .register_bolt(JSON_LINES_FILE_BOLT, json_lines_file_bolt::factory)
+        .register_grouping(N_GROUPING, groupings::n_grouping)
+        .register_grouping_rule(PARTIAL_KEY_GROUPING, groupings::partial_key)
+        .register_object(FIELDS, groupings::fields);
+}
