@@ -122,7 +122,7 @@ pub(crate) fn substitute(text: &str, sources: &Sources<'_>) -> Result<Substitute
         if !is_comment && let Some(other) = leftover_placeholder(&chars, &pattern) {
             let other_text: String = chars[other.0..=other.1].iter().collect();
             let reason = format!(
-                "only one placeholder per line is substituted (as in Storm), and this line also holds '{placeholder}'; put each on its own line"
+                "only one placeholder per line is substituted (as in Storm), and on this line it is '{placeholder}'; put each placeholder on its own line"
             );
             problems.push(unresolved(orig_line, other.0, &other_text, reason));
         }

@@ -144,7 +144,9 @@ impl Spout for FileLineSpout {
     }
 
     fn fail(&mut self, msg_id: Value) {
-        if let Some(n) = line_number(&msg_id).filter(|n| self.pending.contains_key(n)) {
+        if let Some(n) =
+            line_number(&msg_id).filter(|n| self.pending.contains_key(n) && !self.replay.contains(n))
+        {
             self.replay.push_back(n);
         }
     }

@@ -244,6 +244,11 @@ impl Walker<'_> {
     }
 
     fn topology(&mut self, root: &Node, site: &Site) -> Option<TopologyDef> {
+        if matches!(root.kind, Kind::Null) {
+            let expected = format!("a Flux topology (a map with the keys {})", TOP_KEYS.join(", "));
+            self.problems.at(site, FluxError::wrong_type(expected, "an empty document"));
+            return None;
+        }
         let e = self.map(root, site, TOP_KEYS)?;
         for (key, why) in [
             (

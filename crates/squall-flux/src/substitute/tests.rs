@@ -78,7 +78,7 @@ fn a_second_placeholder_on_a_line_is_an_error() {
     assert_eq!(
         e,
         vec![
-            "1:4: cannot substitute '${topo.name}': only one placeholder per line is substituted (as in Storm), and this line also holds '${hosts}'; put each on its own line"
+            "1:4: cannot substitute '${topo.name}': only one placeholder per line is substituted (as in Storm), and on this line it is '${hosts}'; put each placeholder on its own line"
         ]
     );
 }
