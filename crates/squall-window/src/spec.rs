@@ -93,10 +93,10 @@ pub(crate) fn resolve(options: &WindowOptions, config: &Config) -> Result<Window
 /// The first [`WindowError`] found.
 pub fn validate(options: &WindowOptions, config: &Config) -> Result<WindowSpec, WindowError> {
     let spec = resolve(options, config)?;
-    if let Some(stream) = &spec.late_tuple_stream {
-        if options.late_tuple_stream.as_deref() != Some(stream.as_str()) {
-            return Err(WindowError::LateStreamNotDeclared { stream: stream.clone() });
-        }
+    if let Some(stream) = &spec.late_tuple_stream
+        && options.late_tuple_stream.as_deref() != Some(stream.as_str())
+    {
+        return Err(WindowError::LateStreamNotDeclared { stream: stream.clone() });
     }
     check_limits(&spec, config)?;
     Ok(spec)

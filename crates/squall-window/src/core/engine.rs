@@ -67,17 +67,16 @@ impl WindowEngine {
     }
 
     fn advance(&mut self, now: i64, slack: u64, out: &mut Vec<Decision>) {
-        if let Some(timer) = &mut self.timer {
-            if timer.poll(now, slack) {
-                self.manager.on_timer(now, out);
-            }
+        if let Some(timer) = &mut self.timer
+            && timer.poll(now, slack)
+        {
+            self.manager.on_timer(now, out);
         }
-        if let Some((generator, timer)) = &mut self.watermarks {
-            if timer.poll(now, slack) {
-                if let Some(watermark) = generator.compute() {
-                    self.manager.on_watermark(watermark, out);
-                }
-            }
+        if let Some((generator, timer)) = &mut self.watermarks
+            && timer.poll(now, slack)
+            && let Some(watermark) = generator.compute()
+        {
+            self.manager.on_watermark(watermark, out);
         }
     }
 

@@ -113,13 +113,13 @@ impl WindowManager {
     pub fn add(&mut self, ts: i64, out: &mut Vec<Decision>) -> EventId {
         let id = self.allocate();
         self.queue.push_back(Entry { id, ts });
-        if self.lag.is_none() {
-            if let Length::Count(slide) = self.slide {
-                self.arrivals += 1;
-                if self.arrivals >= slide {
-                    self.set_time_context(ts, false);
-                    self.fire(ts, out);
-                }
+        if self.lag.is_none()
+            && let Length::Count(slide) = self.slide
+        {
+            self.arrivals += 1;
+            if self.arrivals >= slide {
+                self.set_time_context(ts, false);
+                self.fire(ts, out);
             }
         }
         self.since_scan += 1;
@@ -177,7 +177,7 @@ impl WindowManager {
             if self.last_point.is_none_or(|p| e.ts > p) && e.ts <= watermark {
                 max = max.max(e.ts);
                 counted += 1;
-                if counted % slide == 0 {
+                if counted.is_multiple_of(slide) {
                     points.push(max);
                 }
             }
