@@ -3,6 +3,8 @@
 use std::collections::VecDeque;
 
 use super::{Decision, EventId, Firing};
+
+mod event_time;
 use crate::{Length, WindowSpec};
 
 /// Storm compacts the queue (expires what it can from the front) every this many arrivals without
@@ -49,7 +51,7 @@ struct TimeContext {
 ///   ([`on_watermark`](Self::on_watermark)), as storm-model §5.4 describes.
 ///
 /// A firing first expires (and reports) what left every window, then reports the window if it is
-/// not empty. Every [`COMPACT_EVERY`] arrivals without a firing, processing-time windows drop what
+/// not empty. Every 100 arrivals without a firing, processing-time windows drop what
 /// has expired from the front of the queue. Expired inputs are carried into the next non-empty
 /// window's `expired` list (Storm drops them at an empty firing; storm-model §5.5 says "since the
 /// previous activation", which is what squall does).
@@ -143,10 +145,12 @@ impl WindowManager {
     /// Event time: a watermark at `watermark` arrived. Fires every window due up to it. Does
     /// nothing in processing time.
     pub fn on_watermark(&mut self, watermark: i64, out: &mut Vec<Decision>) {
-        let Some(lag) = self.lag else { return };
+        if self.lag.is_none() {
+            return;
+        }
         match self.slide {
             Length::Count(slide) => self.watermark_count_triggers(watermark, slide, out),
-            Length::Duration(_) => self.watermark_time_triggers(watermark, ms(self.slide.value()), lag, out),
+            Length::Duration(_) => self.watermark_time_triggers(watermark, ms(self.slide.value()), out),
         }
     }
 
@@ -164,52 +168,6 @@ impl WindowManager {
             }
         };
         self.context = Some(TimeContext { reference, delta });
-    }
-
-    /// Storm's `WatermarkCountTriggerPolicy`: among queued inputs with a timestamp in
-    /// (last point, watermark], in arrival order, every `slide`-th one is a trigger point (the
-    /// running maximum timestamp); each point fires once.
-    fn watermark_count_triggers(&mut self, watermark: i64, slide: u64, out: &mut Vec<Decision>) {
-        let mut points = Vec::new();
-        let mut counted = 0u64;
-        let mut max = i64::MIN;
-        for e in &self.queue {
-            if self.last_point.is_none_or(|p| e.ts > p) && e.ts <= watermark {
-                max = max.max(e.ts);
-                counted += 1;
-                if counted.is_multiple_of(slide) {
-                    points.push(max);
-                }
-            }
-        }
-        for point in points {
-            self.fire_at_point(point, slide, out);
-            self.last_point = Some(point);
-        }
-    }
-
-    /// Storm's `WatermarkTimeTriggerPolicy`: window ends are multiples of the slide; every end up
-    /// to the watermark fires, and an empty window jumps to the next end that covers a queued input.
-    fn watermark_time_triggers(&mut self, watermark: i64, slide: i64, lag: i64, out: &mut Vec<Decision>) {
-        let mut end = match self.next_end {
-            Some(end) => end,
-            None => match self.queue.iter().map(|e| e.ts).filter(|ts| *ts <= watermark).min() {
-                Some(earliest) => align_up(earliest, slide),
-                None => return,
-            },
-        };
-        while end <= watermark {
-            if self.fire_at_end(end, lag, out) {
-                end = end.saturating_add(slide);
-            } else {
-                let next = self.queue.iter().map(|e| e.ts).filter(|ts| *ts > end && *ts <= watermark).min();
-                match next {
-                    Some(ts) => end = align_up(ts, slide),
-                    None => break,
-                }
-            }
-        }
-        self.next_end = Some(end);
     }
 
     /// Processing-time firing at `reference`, after the context was set.
@@ -230,84 +188,6 @@ impl WindowManager {
         });
         self.arrivals = 0;
         self.activate(window, reference, out)
-    }
-
-    /// Event-time firing of the window ending at `end` (duration slide).
-    fn fire_at_end(&mut self, end: i64, lag: i64, out: &mut Vec<Decision>) -> bool {
-        let length = self.length;
-        let window = match length {
-            Length::Duration(_) => {
-                let len = ms(length.value());
-                self.scan(out, |e| {
-                    let diff = end.saturating_sub(e.ts);
-                    if diff < -lag {
-                        Action::Stop
-                    } else if diff < 0 {
-                        Action::Keep
-                    } else if diff >= len {
-                        Action::Expire
-                    } else {
-                        Action::Process
-                    }
-                })
-            }
-            Length::Count(n) => {
-                // Count length, duration slide: the newest n inputs with ts ≤ end.
-                let eligible = self.queue.iter().filter(|e| e.ts <= end).count() as u64;
-                self.count_scan(end, eligible, n, out)
-            }
-        };
-        self.activate(window, end, out)
-    }
-
-    /// Event-time firing at a count trigger point.
-    fn fire_at_point(&mut self, point: i64, slide: u64, out: &mut Vec<Decision>) -> bool {
-        let window = match self.length {
-            Length::Count(n) => {
-                // Storm's WatermarkCountEvictionPolicy: the budget is the previous window plus a slide.
-                let budget = self.processed + slide;
-                self.count_scan(point, budget, n, out)
-            }
-            Length::Duration(len) => {
-                let len = ms(crate::options::duration_ms(len));
-                let lag = self.lag.unwrap_or(0);
-                self.scan(out, |e| {
-                    let diff = point.saturating_sub(e.ts);
-                    if diff < -lag {
-                        Action::Stop
-                    } else if diff < 0 {
-                        Action::Keep
-                    } else if diff >= len {
-                        Action::Expire
-                    } else {
-                        Action::Process
-                    }
-                })
-            }
-        };
-        self.activate(window, point, out)
-    }
-
-    /// Among inputs with ts ≤ `point`, in arrival order, takes the first `budget`: the oldest beyond
-    /// `n` of those expire, the rest form the window; everything else is kept.
-    fn count_scan(&mut self, point: i64, budget: u64, n: u64, out: &mut Vec<Decision>) -> Vec<EventId> {
-        let mut budget = budget;
-        let mut processed = 0u64;
-        let window = self.scan(out, |e| {
-            if e.ts <= point && processed < budget {
-                if budget > n {
-                    budget -= 1;
-                    Action::Expire
-                } else {
-                    processed += 1;
-                    Action::Process
-                }
-            } else {
-                Action::Keep
-            }
-        });
-        self.processed = processed;
-        window
     }
 
     /// A full scan: removes and reports what expires, returns what is in the window.
@@ -416,12 +296,6 @@ fn time_action(context: Option<TimeContext>, reference: i64, length: i64, ts: i6
     } else {
         Action::Process
     }
-}
-
-/// The smallest multiple of `slide` that is ≥ `ts`.
-fn align_up(ts: i64, slide: i64) -> i64 {
-    let rem = ts.rem_euclid(slide);
-    if rem == 0 { ts } else { ts.saturating_add(slide - rem) }
 }
 
 /// The ids of `window` not in `previous`; both ascending (ids are handed out in arrival order and
