@@ -28,6 +28,10 @@ impl Executor {
                 counted += 1;
             }
             self.handle(msg);
+            // Restart a broken instance before the next message, so only the tuples it held are lost.
+            if self.env.broken.get() {
+                self.restart_broken();
+            }
         }
         self.done += counted;
     }
