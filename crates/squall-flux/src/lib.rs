@@ -6,7 +6,8 @@
 //! `includes`, the typed [`model`], the [`Registry`] that maps Flux's Java `className`s to squall
 //! factories (with the [`builtin`] classes Storm's examples use), and the dry-run printout
 //! ([`FluxTopology::describe`]). Running the topology is `squall-runtime`'s job; the `squall` CLI
-//! wires `squall local FILE.yaml` onto [`load_file`]. Shell components map onto `squall-multilang`.
+//! wires `squall local FILE.yaml` onto [`load_file`]. Shell components (`FluxShellSpout`,
+//! `FluxShellBolt`) map onto `squall-multilang`.
 //!
 //! Errors point at the file, line and column, with the key path, and say what was expected:
 //!

@@ -11,14 +11,17 @@
 //! | [`N_GROUPING`] | custom grouping | [`NGrouping`]: the N lowest tasks |
 //! | [`PARTIAL_KEY_GROUPING`] | custom grouping | squall's partial-key grouping |
 //! | [`FIELDS`] | component | a [`Fields`](squall_api::Fields) list for `ref`s |
+//! | [`FLUX_SHELL_SPOUT`] | spout | a multilang spout (`squall_multilang::ShellSpout`) |
+//! | [`FLUX_SHELL_BOLT`] | bolt | a multilang bolt (`squall_multilang::ShellBolt`) |
 //!
-//! The shell wrappers `FluxShellSpout` and `FluxShellBolt` (multilang components) are not here
-//! yet: they map onto `squall-multilang`, which is being written.
+//! The shell wrappers take Storm's constructor arguments and configuration methods; see
+//! [`shell`].
 
 mod file_line_spout;
 mod groupings;
 mod json_lines_file_bolt;
 mod log_info_bolt;
+pub mod shell;
 mod test_word_counter;
 mod test_word_spout;
 
@@ -48,6 +51,11 @@ pub const PARTIAL_KEY_GROUPING: &str = "org.apache.storm.grouping.PartialKeyGrou
 /// `org.apache.storm.tuple.Fields`.
 pub const FIELDS: &str = "org.apache.storm.tuple.Fields";
 
+/// `org.apache.storm.flux.wrappers.spouts.FluxShellSpout`.
+pub const FLUX_SHELL_SPOUT: &str = "org.apache.storm.flux.wrappers.spouts.FluxShellSpout";
+/// `org.apache.storm.flux.wrappers.bolts.FluxShellBolt`.
+pub const FLUX_SHELL_BOLT: &str = "org.apache.storm.flux.wrappers.bolts.FluxShellBolt";
+
 /// Registers every built-in class.
 pub(crate) fn register(registry: &mut Registry) {
     registry
@@ -58,5 +66,7 @@ pub(crate) fn register(registry: &mut Registry) {
         .register_bolt(JSON_LINES_FILE_BOLT, json_lines_file_bolt::factory)
         .register_grouping(N_GROUPING, groupings::n_grouping)
         .register_grouping_rule(PARTIAL_KEY_GROUPING, groupings::partial_key)
-        .register_object(FIELDS, groupings::fields);
+        .register_object(FIELDS, groupings::fields)
+        .register_spout(FLUX_SHELL_SPOUT, shell::spout)
+        .register_bolt(FLUX_SHELL_BOLT, shell::bolt);
 }

@@ -70,8 +70,8 @@ impl Registry {
         Self::default()
     }
 
-    /// A registry holding squall's built-in classes: Storm's `FluxShellSpout`, `FluxShellBolt`,
-    /// `TestWordSpout`, `TestWordCounter`, `LogInfoBolt`, `NGrouping`, `PartialKeyGrouping` and
+    /// A registry holding squall's built-in classes: Storm's `FluxShellSpout`, `FluxShellBolt`
+    /// (multilang components), `TestWordSpout`, `TestWordCounter`, `LogInfoBolt`, `NGrouping`, `PartialKeyGrouping` and
     /// `Fields`, and squall's `squall.spouts.FileLineSpout` and `squall.bolts.JsonLinesFileBolt`
     /// (see [`builtin`](crate::builtin)).
     pub fn with_builtins() -> Self {
