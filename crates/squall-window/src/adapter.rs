@@ -126,7 +126,8 @@ impl<B: WindowedBolt> Windowed<B> {
                     "ticks are coarser than the window needs; windows may fire up to one tick late"
                 );
             }
-            slack = period / 2;
+            // Fire up to half a tick early, so a tick a hair before a beat does not delay it a period.
+            slack = period.min(needed_ms) / 2;
         }
         let inputs: Vec<GlobalStreamId> = context
             .this_inputs()

@@ -298,3 +298,36 @@ fn explicit_anchors_override_the_window() {
         vec![emit("default", &[7], 1), emit("side", &[], 2), emit("side", &[7, 8], 3), Out::Reset(7)]
     );
 }
+
+#[test]
+fn a_timestamp_extractor_reads_event_time_and_bad_values_are_named() {
+    // Timestamps in seconds, converted to milliseconds; negative ones are refused.
+    let options = WindowOptions::tumbling(Length::secs(10))
+        .with_timestamp_extractor(|t| t.get_i64(1).filter(|s| *s >= 0).map(|s| s * 1000))
+        .with_watermark_interval(Duration::from_millis(100));
+    let mut h = Harness::try_new(Summer::default(), options, &Config::new(), &[SPOUT], 0).unwrap();
+    h.send(1, 3).send(2, 9).send(3, 12).at(100).tick();
+    assert_eq!(h.take(), vec![sum_emit(3, &[1, 2])]);
+    assert_eq!(h.windows(), &[seen(&[1, 2], &[1, 2], &[], Some(0), 10_000)]);
+    h.send(4, -1);
+    assert_eq!(
+        h.take(),
+        vec![Out::Fatal(
+            "windowed bolt 'win': tuple from stream 'spout:default' has no usable timestamp: the timestamp extractor found none"
+                .into()
+        )]
+    );
+
+    let options = WindowOptions::tumbling(Length::secs(10)).with_timestamp_field("ts");
+    let mut h = Harness::try_new(Summer::default(), options, &Config::new(), &[SPOUT], 0).unwrap();
+    let text =
+        squall_api::Tuple::new(schema(SPOUT), squall_api::TaskId(1), values![5, "soon"], Default::default());
+    h.bolt.execute(text, &mut BoltCollector::new(&mut h.rec));
+    assert_eq!(
+        h.take(),
+        vec![Out::Fatal(
+            "windowed bolt 'win': tuple from stream 'spout:default' has no usable timestamp: field 'ts' holds string (soon), not an integer of milliseconds"
+                .into()
+        )]
+    );
+}
