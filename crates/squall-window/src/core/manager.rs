@@ -3,9 +3,9 @@
 use std::collections::VecDeque;
 
 use super::{Decision, EventId, Firing};
+use crate::{Length, WindowSpec};
 
 mod event_time;
-use crate::{Length, WindowSpec};
 
 /// Storm compacts the queue (expires what it can from the front) every this many arrivals without
 /// a scan (`WindowManager.EXPIRE_EVENTS_THRESHOLD`).
@@ -51,8 +51,8 @@ struct TimeContext {
 ///   ([`on_watermark`](Self::on_watermark)), as storm-model §5.4 describes.
 ///
 /// A firing first expires (and reports) what left every window, then reports the window if it is
-/// not empty. Every 100 arrivals without a firing, processing-time windows drop what
-/// has expired from the front of the queue. Expired inputs are carried into the next non-empty
+/// not empty. Every 100 arrivals without a scan, processing-time windows drop what has expired
+/// from the front of the queue (event time expires only at watermarks). Expired inputs are carried into the next non-empty
 /// window's `expired` list (Storm drops them at an empty firing; storm-model §5.5 says "since the
 /// previous activation", which is what squall does).
 #[derive(Debug)]
@@ -173,7 +173,7 @@ impl WindowManager {
     /// Processing-time firing at `reference`, after the context was set.
     fn fire(&mut self, reference: i64, out: &mut Vec<Decision>) -> bool {
         let length = self.length;
-        let context = self.context;
+        let delta = self.context.and_then(|c| c.delta);
         let mut remaining = self.queue.len() as u64;
         let window = self.scan(out, |e| match length {
             Length::Count(n) => {
@@ -184,7 +184,7 @@ impl WindowManager {
                     Action::Process
                 }
             }
-            Length::Duration(_) => time_action(context, reference, ms(length.value()), e.ts),
+            Length::Duration(_) => time_action(delta, reference, ms(length.value()), e.ts),
         });
         self.arrivals = 0;
         self.activate(window, reference, out)
@@ -235,11 +235,12 @@ impl WindowManager {
                     expired.extend(self.queue.pop_front().map(|e| e.id));
                 }
             }
-            Length::Duration(len) => {
+            Length::Duration(_) => {
+                // Storm measures against the last firing's reference, or now before any firing.
                 let context = self.context.unwrap_or(TimeContext { reference: now, delta: Some(0) });
-                let len = ms(crate::options::duration_ms(len));
+                let len = ms(self.length.value());
                 while let Some(front) = self.queue.front() {
-                    if time_action(Some(context), context.reference, len, front.ts) != Action::Expire {
+                    if time_action(context.delta, context.reference, len, front.ts) != Action::Expire {
                         break;
                     }
                     expired.extend(self.queue.pop_front().map(|e| e.id));
@@ -281,15 +282,11 @@ fn at_least_one(length: Length) -> Length {
     }
 }
 
-/// The processing-time eviction rule for an input stamped `ts` at `reference`.
-fn time_action(context: Option<TimeContext>, reference: i64, length: i64, ts: i64) -> Action {
+/// Storm's `TimeEvictionPolicy` for an input stamped `ts` at `reference`, with drift correction
+/// `delta` (`None`: expire nothing, as at the first time-triggered firing).
+fn time_action(delta: Option<i64>, reference: i64, length: i64, ts: i64) -> Action {
     let diff = reference.saturating_sub(ts);
-    let expire_at = match context.and_then(|c| c.delta) {
-        Some(delta) => Some(length.saturating_add(delta)),
-        None if context.is_some() => None,
-        None => Some(length),
-    };
-    if expire_at.is_some_and(|at| diff >= at) {
+    if delta.is_some_and(|delta| diff >= length.saturating_add(delta)) {
         Action::Expire
     } else if diff < 0 {
         Action::Keep
