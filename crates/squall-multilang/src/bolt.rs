@@ -1,10 +1,13 @@
 //! [`ShellBolt`]: a bolt whose logic runs in a subprocess speaking the multilang protocol.
 
 use std::fmt;
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use crossbeam_channel::Select;
-use squall_api::{Bolt, BoltCollector, ComponentError, Config, OutputDeclarer, TaskWaker, TopologyContext, Tuple};
+use squall_api::{
+    Bolt, BoltCollector, ComponentError, Config, OutputDeclarer, TaskWaker, TopologyContext, Tuple,
+};
 
 use crate::codec::encode;
 use crate::conversation::{BoltConversation, BoltStep, StreamTable};
@@ -44,7 +47,11 @@ const FULL_QUEUE_WAIT: Duration = Duration::from_millis(250);
 /// ```
 pub struct ShellBolt {
     spec: ShellSpec,
-    state: State,
+    /// Only ever reached through `&mut self` ([`Mutex::get_mut`], no locking): the mutex is there
+    /// to make the bolt `Sync`, as a factory closure (`move || bolt.clone()`) must be, although
+    /// the tuples it holds are not.
+    state: Mutex<State>,
+    pid: Option<u32>,
 }
 
 enum State {
@@ -66,19 +73,29 @@ struct Running {
 impl ShellBolt {
     /// A shell bolt running `command` (argv; `command[0]` is the program, found on `PATH`).
     pub fn new(command: Vec<String>) -> Self {
-        Self { spec: ShellSpec::new(command), state: State::Idle }
+        Self { spec: ShellSpec::new(command), state: Mutex::new(State::Idle), pid: None }
     }
 
     /// The PID of this task's child while it runs.
     pub fn pid(&self) -> Option<u32> {
-        match &self.state {
+        self.pid
+    }
+
+    fn state(&mut self) -> &mut State {
+        self.state.get_mut().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn set_state(&mut self, state: State) {
+        self.pid = match &state {
             State::Running(run) => Some(run.process.pid()),
             State::Idle | State::Dead => None,
-        }
+        };
+        *self.state() = state;
     }
 
     fn die(&mut self, cause: Error, collector: &mut BoltCollector<'_>) {
-        let State::Running(mut run) = std::mem::replace(&mut self.state, State::Dead) else { return };
+        self.pid = None;
+        let State::Running(mut run) = std::mem::replace(self.state(), State::Dead) else { return };
         let activity = run.activity();
         let failure = run.process.fail(cause);
         collector.fatal(shell::child_error(&run.label, Some(run.pid), &activity, failure));
@@ -90,7 +107,7 @@ shell_builder!(ShellBolt);
 impl Clone for ShellBolt {
     /// A fresh, unprepared instance with the same declaration (one per task).
     fn clone(&self) -> Self {
-        Self { spec: self.spec.clone(), state: State::Idle }
+        Self { spec: self.spec.clone(), state: Mutex::new(State::Idle), pid: None }
     }
 }
 
@@ -106,14 +123,16 @@ impl Bolt for ShellBolt {
     }
 
     fn prepare(&mut self, context: &TopologyContext) -> Result<(), ComponentError> {
-        self.state = State::Idle;
+        self.set_state(State::Idle);
         let timeout = shell::subprocess_timeout(context.config());
         let max_pending = shell::shellbolt_max_pending(context.config());
         let waker = context.waker().clone();
         let started = shell::start(&self.spec, context, "ShellBolt", waker.clone(), max_pending, timeout)?;
         let mut process = started.process;
-        process.start_heartbeats(HEARTBEAT_PERIOD, timeout);
-        self.state = State::Running(Box::new(Running {
+        // Storm checks once a second; a timeout under two seconds needs checks more often than
+        // that, or the first check (before any heartbeat was answered) already finds it expired.
+        process.start_heartbeats(HEARTBEAT_PERIOD.min(timeout / 2), timeout);
+        self.set_state(State::Running(Box::new(Running {
             process,
             conv: BoltConversation::new(StreamTable::new(&self.spec.outputs), fastrand::u64(..)),
             label: started.label,
@@ -121,19 +140,19 @@ impl Bolt for ShellBolt {
             waker,
             timeout,
             last_sent: None,
-        }));
+        })));
         Ok(())
     }
 
     fn execute(&mut self, tuple: Tuple, collector: &mut BoltCollector<'_>) {
-        let State::Running(run) = &mut self.state else { return };
+        let State::Running(run) = self.state() else { return };
         if let Err(cause) = run.execute(tuple, collector) {
             self.die(cause, collector);
         }
     }
 
     fn wake(&mut self, collector: &mut BoltCollector<'_>) {
-        let State::Running(run) = &mut self.state else { return };
+        let State::Running(run) = self.state() else { return };
         if let Err(cause) = run.drain(collector) {
             self.die(cause, collector);
         }
@@ -141,7 +160,7 @@ impl Bolt for ShellBolt {
 
     fn cleanup(&mut self) {
         // Dropping the process closes the child's stdin, waits briefly, then kills and reaps it.
-        self.state = State::Dead;
+        self.set_state(State::Dead);
     }
 
     fn component_config(&self) -> Config {

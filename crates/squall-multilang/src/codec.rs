@@ -69,7 +69,8 @@ impl<R: BufRead> MessageReader<R> {
                 Some(i) => (chunk[..i].strip_suffix(b"\r").unwrap_or(&chunk[..i]), i + 1, true),
                 None => (chunk, chunk.len(), false),
             };
-            let cr_in_earlier_chunk = line_done && piece.is_empty() && line_ends_with_cr(&self.buf, line_start);
+            let cr_in_earlier_chunk =
+                line_done && piece.is_empty() && line_ends_with_cr(&self.buf, line_start);
             if let Err(e) = append_within(&mut self.buf, piece, self.limit) {
                 self.inner.consume(consumed);
                 return Err(e);

@@ -14,7 +14,7 @@
 //! command in progress and the offending input (or its exit status and the tail of its stderr);
 //! the runtime then restarts the executor with fresh instances.
 //!
-//! The child's `log` messages become `tracing` events (target `squall_multilang::shell`, fields
+//! The child's `log` messages become `tracing` events (target `squall_multilang::shell_log`, fields
 //! `component`, `task`, `pid`) at the level the child asked for; its stderr is logged at INFO
 //! (target `squall_multilang::stderr`). `metrics` messages are logged at DEBUG only: squall has no
 //! metrics registry yet.
@@ -48,3 +48,10 @@ mod spout;
 pub use bolt::ShellBolt;
 pub use error::{ChildFailure, DecodeError, Error, MAX_QUOTED_INPUT, ProtocolError, quote_input};
 pub use spout::ShellSpout;
+
+/// Factories hand clones of these to every task (`move || bolt.clone()`), from any thread.
+const _: fn() = || {
+    fn factory_ready<T: Clone + Send + Sync + 'static>() {}
+    factory_ready::<ShellBolt>();
+    factory_ready::<ShellSpout>();
+};

@@ -9,8 +9,8 @@ use squall_api::config::{
     SUPERVISOR_WORKER_TIMEOUT_SECS, TOPOLOGY_SHELLBOLT_MAX_PENDING, TOPOLOGY_SUBPROCESS_TIMEOUT_SECS,
 };
 use squall_api::{
-    ComponentError, Config, Fields, OutputDeclarer, StreamDeclaration, StreamId, TaskWaker,
-    TopologyContext, Value,
+    ComponentError, Config, Fields, OutputDeclarer, StreamDeclaration, StreamId, TaskWaker, TopologyContext,
+    Value,
 };
 
 use crate::codec::{DEFAULT_MAX_MESSAGE_BYTES, encode};
@@ -95,17 +95,14 @@ pub(crate) use shell_builder;
 /// `topology.subprocess.timeout.secs`, else `supervisor.worker.timeout.secs` (30).
 pub(crate) fn subprocess_timeout(config: &Config) -> Duration {
     let positive = |key| config.get_i64(key).and_then(|s| u64::try_from(s).ok()).filter(|s| *s > 0);
-    let secs = positive(TOPOLOGY_SUBPROCESS_TIMEOUT_SECS).or_else(|| positive(SUPERVISOR_WORKER_TIMEOUT_SECS));
+    let secs =
+        positive(TOPOLOGY_SUBPROCESS_TIMEOUT_SECS).or_else(|| positive(SUPERVISOR_WORKER_TIMEOUT_SECS));
     Duration::from_secs(secs.unwrap_or(30))
 }
 
 /// `topology.shellbolt.max.pending` (100), at least 1.
 pub(crate) fn shellbolt_max_pending(config: &Config) -> usize {
-    config
-        .get_i64(TOPOLOGY_SHELLBOLT_MAX_PENDING)
-        .and_then(|n| usize::try_from(n).ok())
-        .unwrap_or(100)
-        .max(1)
+    config.get_i64(TOPOLOGY_SHELLBOLT_MAX_PENDING).and_then(|n| usize::try_from(n).ok()).unwrap_or(100).max(1)
 }
 
 /// A started child and who it is.
@@ -129,7 +126,8 @@ pub(crate) fn start(
     max_pending: usize,
     timeout: Duration,
 ) -> Result<Started, ComponentError> {
-    let label = Label { kind, component: ctx.this_component_id().to_string(), task: ctx.this_task_id().get() };
+    let label =
+        Label { kind, component: ctx.this_component_id().to_string(), task: ctx.this_task_id().get() };
     let not_started = |e: Error| failure_error(&label, None, "to start", e);
     let pid_dir = PidDir::create(label.task).map_err(not_started)?;
     let mut conf: BTreeMap<String, Value> =
@@ -196,7 +194,12 @@ fn failure_error(label: &Label, pid: Option<u32>, activity: &str, cause: Error) 
 
 /// The error the runtime receives for a broken child: who, doing what, then why (cause, exit
 /// status, stderr tail).
-pub(crate) fn child_error(label: &Label, pid: Option<u32>, activity: &str, failure: ChildFailure) -> ComponentError {
+pub(crate) fn child_error(
+    label: &Label,
+    pid: Option<u32>,
+    activity: &str,
+    failure: ChildFailure,
+) -> ComponentError {
     ComponentError::with_source(format!("{} failed {activity}", who(label, pid)), failure)
 }
 
@@ -204,11 +207,21 @@ pub(crate) fn child_error(label: &Label, pid: Option<u32>, activity: &str, failu
 pub(crate) fn shell_log(label: &Label, pid: u32, level: LogLevel, msg: &str) {
     let (component, task) = (label.component.as_str(), label.task);
     match level {
-        LogLevel::Trace => tracing::trace!(target: "squall_multilang::shell", component, task, pid, "{msg}"),
-        LogLevel::Debug => tracing::debug!(target: "squall_multilang::shell", component, task, pid, "{msg}"),
-        LogLevel::Info => tracing::info!(target: "squall_multilang::shell", component, task, pid, "{msg}"),
-        LogLevel::Warn => tracing::warn!(target: "squall_multilang::shell", component, task, pid, "{msg}"),
-        LogLevel::Error => tracing::error!(target: "squall_multilang::shell", component, task, pid, "{msg}"),
+        LogLevel::Trace => {
+            tracing::trace!(target: "squall_multilang::shell_log", component, task, pid, "{msg}")
+        }
+        LogLevel::Debug => {
+            tracing::debug!(target: "squall_multilang::shell_log", component, task, pid, "{msg}")
+        }
+        LogLevel::Info => {
+            tracing::info!(target: "squall_multilang::shell_log", component, task, pid, "{msg}")
+        }
+        LogLevel::Warn => {
+            tracing::warn!(target: "squall_multilang::shell_log", component, task, pid, "{msg}")
+        }
+        LogLevel::Error => {
+            tracing::error!(target: "squall_multilang::shell_log", component, task, pid, "{msg}")
+        }
     }
 }
 
@@ -216,7 +229,7 @@ pub(crate) fn shell_log(label: &Label, pid: u32, level: LogLevel, msg: &str) {
 /// logged (Storm would update a shell-callable metric registered under `name`).
 pub(crate) fn shell_metric(label: &Label, pid: u32, name: &str, params: &Value) {
     let params = serde_json::to_string(params).unwrap_or_else(|_| params.to_string());
-    tracing::debug!(target: "squall_multilang::shell", component = %label.component, task = label.task, pid,
+    tracing::debug!(target: "squall_multilang::shell_log", component = %label.component, task = label.task, pid,
         metric = name, params = %params, "metrics update from the subprocess (logged only: no metrics registry)");
 }
 

@@ -5,7 +5,9 @@ use std::fmt;
 use std::time::Duration;
 
 use crossbeam_channel::SendTimeoutError;
-use squall_api::{ComponentError, Config, OutputDeclarer, Spout, SpoutCollector, TaskWaker, TopologyContext, Value};
+use squall_api::{
+    ComponentError, Config, OutputDeclarer, Spout, SpoutCollector, TaskWaker, TopologyContext, Value,
+};
 
 use crate::codec::encode;
 use crate::conversation::{SpoutConversation, SpoutEmit, SpoutRequest, SpoutStep, StreamTable};
@@ -94,10 +96,10 @@ impl ShellSpout {
     /// Runs a command that has no collector to emit through.
     fn command_without_collector(&mut self, request: SpoutRequest) {
         let State::Running(run) = &mut self.state else { return };
-        if let Err(cause) = run.command(request, None) {
-            if let Some(error) = self.kill(cause) {
-                self.state = State::Failed(error);
-            }
+        if let Err(cause) = run.command(request, None)
+            && let Some(error) = self.kill(cause)
+        {
+            self.state = State::Failed(error);
         }
     }
 }
@@ -126,7 +128,8 @@ impl Spout for ShellSpout {
         self.state = State::Idle;
         let timeout = shell::subprocess_timeout(context.config());
         // Spouts are never woken: they read their child's answers inside each call.
-        let started = shell::start(&self.spec, context, "ShellSpout", TaskWaker::noop(), COMMAND_QUEUE, timeout)?;
+        let started =
+            shell::start(&self.spec, context, "ShellSpout", TaskWaker::noop(), COMMAND_QUEUE, timeout)?;
         self.state = State::Running(Box::new(Running {
             process: started.process,
             conv: SpoutConversation::new(StreamTable::new(&self.spec.outputs)),
@@ -149,10 +152,10 @@ impl Spout for ShellSpout {
             State::Running(mut run) => {
                 let result = run.next(collector);
                 self.state = State::Running(run);
-                if let Err(cause) = result {
-                    if let Some(error) = self.kill(cause) {
-                        collector.fatal(error);
-                    }
+                if let Err(cause) = result
+                    && let Some(error) = self.kill(cause)
+                {
+                    collector.fatal(error);
                 }
             }
             other => self.state = other,
@@ -205,7 +208,11 @@ impl Running {
     }
 
     /// Sends `request` and reads the answer, or defers it while an answer is suspended.
-    fn command(&mut self, request: SpoutRequest, collector: Option<&mut SpoutCollector<'_>>) -> Result<(), Error> {
+    fn command(
+        &mut self,
+        request: SpoutRequest,
+        collector: Option<&mut SpoutCollector<'_>>,
+    ) -> Result<(), Error> {
         if self.suspended.is_some() {
             self.deferred.push_back(request);
             return Ok(());
@@ -217,7 +224,9 @@ impl Running {
         self.process.silence().touch();
         match self.process.normal_lane()?.send_timeout(bytes, self.timeout) {
             Ok(()) => {}
-            Err(SendTimeoutError::Timeout(_)) => return Err(self.timed_out(self.process.silence().silent_ms())),
+            Err(SendTimeoutError::Timeout(_)) => {
+                return Err(self.timed_out(self.process.silence().silent_ms()));
+            }
             Err(SendTimeoutError::Disconnected(_)) => return Err(Error::Closed),
         }
         self.converse(collector)
@@ -248,7 +257,9 @@ impl Running {
                     Some(c) => c.report_error(&shell::shell_exception(&msg)),
                     None => self.held.push_back(Held::Error(msg)),
                 },
-                SpoutStep::Metric { name, params } => shell::shell_metric(&self.label, self.pid, &name, &params),
+                SpoutStep::Metric { name, params } => {
+                    shell::shell_metric(&self.label, self.pid, &name, &params)
+                }
                 SpoutStep::Done => return Ok(()),
             }
         }

@@ -95,7 +95,8 @@ fn survives_any_split_of_the_input() {
 #[test]
 fn encodes_as_storm_frames_messages() {
     let values = values!["line\nwith newline"];
-    let bytes = encode(&TupleMessage { id: "1", comp: Some("c"), stream: "s", task: 2, tuple: &values }).unwrap();
+    let bytes =
+        encode(&TupleMessage { id: "1", comp: Some("c"), stream: "s", task: 2, tuple: &values }).unwrap();
     assert_eq!(
         String::from_utf8(bytes).unwrap(),
         "{\"id\":\"1\",\"comp\":\"c\",\"stream\":\"s\",\"task\":2,\"tuple\":[\"line\\nwith newline\"]}\nend\n"

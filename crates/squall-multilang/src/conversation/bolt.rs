@@ -133,12 +133,12 @@ impl<T> BoltConversation<T> {
                     values: emit.tuple,
                 })
             }
-            ChildMessage::Ack { id } => BoltStep::Ack(
-                self.take(&id).ok_or_else(|| ProtocolError::UnknownAck { id: id_text(&id) })?,
-            ),
-            ChildMessage::Fail { id } => BoltStep::Fail(
-                self.take(&id).ok_or_else(|| ProtocolError::UnknownFail { id: id_text(&id) })?,
-            ),
+            ChildMessage::Ack { id } => {
+                BoltStep::Ack(self.take(&id).ok_or_else(|| ProtocolError::UnknownAck { id: id_text(&id) })?)
+            }
+            ChildMessage::Fail { id } => {
+                BoltStep::Fail(self.take(&id).ok_or_else(|| ProtocolError::UnknownFail { id: id_text(&id) })?)
+            }
             ChildMessage::Log { msg, level } => BoltStep::Log { level, msg },
             ChildMessage::Error { msg } => BoltStep::ReportError(msg),
             ChildMessage::Metrics { name, params } => BoltStep::Metric { name, params },

@@ -57,7 +57,11 @@ mod tests {
 
     #[test]
     fn checks_streams_and_direct_targets() {
-        let decl = |id: &str, direct| StreamDeclaration { id: StreamId::new(id), fields: Fields::from(["x"]), direct };
+        let decl = |id: &str, direct| StreamDeclaration {
+            id: StreamId::new(id),
+            fields: Fields::from(["x"]),
+            direct,
+        };
         let t = StreamTable::new(&[decl("default", false), decl("d", true)]);
         assert_eq!(t.check(None, None), Ok(("default", None)));
         assert_eq!(t.check(Some("d"), Some(7)), Ok(("d", Some(TaskId(7)))));
@@ -69,8 +73,14 @@ mod tests {
             t.check(None, Some(3)).unwrap_err().to_string(),
             "emit with \"task\" 3 on stream 'default', which is not declared direct"
         );
-        assert_eq!(t.check(Some("d"), None).unwrap_err().to_string(), "emit without \"task\" on direct stream 'd'");
-        assert_eq!(t.check(Some("d"), Some(-1)).unwrap_err().to_string(), "emit to task -1, which is not a task id");
+        assert_eq!(
+            t.check(Some("d"), None).unwrap_err().to_string(),
+            "emit without \"task\" on direct stream 'd'"
+        );
+        assert_eq!(
+            t.check(Some("d"), Some(-1)).unwrap_err().to_string(),
+            "emit to task -1, which is not a task id"
+        );
         assert_eq!(
             StreamTable::default().check(None, None).unwrap_err().to_string(),
             "emit on undeclared stream 'default' (declared: none)"

@@ -147,7 +147,9 @@ impl ChildMessage {
         };
         let Some(command) = raw.command else {
             return match raw.pid {
-                Some(pid) => u32::try_from(pid).map(ChildMessage::Pid).map_err(|_| bad("\"pid\" out of range")),
+                Some(pid) => {
+                    u32::try_from(pid).map(ChildMessage::Pid).map_err(|_| bad("\"pid\" out of range"))
+                }
                 None => Err(DecodeError::MissingCommand { input: quote_input(text.as_bytes()) }),
             };
         };
@@ -242,6 +244,17 @@ mod tests {
     }
 
     #[test]
+    fn floats_keep_every_digit() {
+        // Found by the framing property test: without exact parsing this came back as …289.46.
+        let ChildMessage::Emit(e) =
+            parse(r#"{"command":"emit","tuple":[925764807289.4601, 9007199254740993]}"#)
+        else {
+            panic!("not an emit")
+        };
+        assert_eq!(e.tuple, values![925_764_807_289.460_1_f64, 9_007_199_254_740_993_i64]);
+    }
+
+    #[test]
     fn parses_the_other_commands() {
         assert_eq!(parse(r#"{"pid": 4711}"#), ChildMessage::Pid(4711));
         assert_eq!(parse(r#"{"command":"ack","id":"-1"}"#), ChildMessage::Ack { id: Value::from("-1") });
@@ -277,7 +290,10 @@ mod tests {
         assert_eq!(e.to_string(), r#"message has no "command": "{\"foo\":1}""#);
         let e = ChildMessage::parse(r#"{"command":"emit","tuple":[1],"task":"7"}"#).unwrap_err();
         assert!(matches!(e, DecodeError::BadField { .. }), "{e:?}");
-        assert!(e.to_string().starts_with("invalid message (invalid type: string \"7\", expected i64"), "{e}");
+        assert!(
+            e.to_string().starts_with("invalid message (invalid type: string \"7\", expected i64"),
+            "{e}"
+        );
         let e = ChildMessage::parse(r#"{"command":"emit"}"#).unwrap_err();
         assert!(e.to_string().starts_with("invalid message (emit without \"tuple\")"), "{e}");
         let e = ChildMessage::parse(r#"{"command":"emit","tuple":[1]"#).unwrap_err();

@@ -121,7 +121,8 @@ mod tests {
     use std::sync::Arc;
 
     use squall_api::{
-        ComponentId, ComponentInfo, Config, Fields, GlobalStreamId, StreamId, Subscription, TaskId, TopologyInfo,
+        ComponentId, ComponentInfo, Config, Fields, GlobalStreamId, StreamId, Subscription, TaskId,
+        TopologyInfo,
     };
 
     use super::*;
@@ -132,7 +133,10 @@ mod tests {
 
     fn sub(component: &str, grouping: Grouping) -> Subscription {
         Subscription {
-            source: GlobalStreamId { component: ComponentId::new(component), stream: StreamId::default_stream() },
+            source: GlobalStreamId {
+                component: ComponentId::new(component),
+                stream: StreamId::default_stream(),
+            },
             grouping,
         }
     }

@@ -13,4 +13,4 @@ pub mod host;
 
 pub use child::{ChildMessage, Emit, LogLevel};
 pub use context::{GroupingJson, HandshakeContext};
-pub use host::{Handshake, HEARTBEAT_STREAM, SpoutCommand, TupleMessage, encode_task_ids};
+pub use host::{HEARTBEAT_STREAM, Handshake, SpoutCommand, TupleMessage, encode_task_ids};

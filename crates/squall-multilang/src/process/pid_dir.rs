@@ -21,7 +21,8 @@ impl PidDir {
         let base = std::path::absolute(std::env::temp_dir()).unwrap_or_else(|_| std::env::temp_dir());
         let mut last = None;
         for _ in 0..16 {
-            let path = base.join(format!("squall-pids-{}-{task}-{:016x}", std::process::id(), fastrand::u64(..)));
+            let path =
+                base.join(format!("squall-pids-{}-{task}-{:016x}", std::process::id(), fastrand::u64(..)));
             match std::fs::create_dir(&path) {
                 Ok(()) => return Ok(Self { path }),
                 Err(e) if e.kind() == ErrorKind::AlreadyExists => last = Some(e),

@@ -87,10 +87,10 @@ pub(super) fn start_writer(
                 }
             }
         })();
-        if let Err(e) = result {
-            if events.send(Event::WriteFailed(e)).is_ok() {
-                waker.wake();
-            }
+        if let Err(e) = result
+            && events.send(Event::WriteFailed(e)).is_ok()
+        {
+            waker.wake();
         }
     });
 }

@@ -6,6 +6,7 @@ stormpy   like Storm's storm.py: emits omit need_task_ids and wait for the task 
 bogus     answer "next" with an unknown command
 exit      exit with status 5 on the first "next" (a line on stderr first)
 silent    never answer "next"
+exit_on_ack  exit with status 6 when told "ack" (a line on stderr first)
 """
 import sys
 
@@ -40,6 +41,10 @@ def main():
             if MODE == "silent":
                 continue
             emit_waiting(["n%d" % nexts], "n%d" % nexts)
+        elif command == "ack" and MODE == "exit_on_ack":
+            sys.stderr.write("ack kills me\n")
+            sys.stderr.flush()
+            sys.exit(6)
         elif command == "fail" and MODE == "stormpy":
             emit_waiting(["replay " + cmd["id"]], cmd["id"])
         rawproto.send({"command": "sync"})

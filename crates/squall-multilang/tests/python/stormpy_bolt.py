@@ -1,16 +1,32 @@
 """A bolt speaking the protocol the way Storm's own storm.py does: its emits carry no
 need_task_ids key, and it blocks after each emit until the task-id array arrives. It also
 pretty-prints its JSON over several lines. Emits [word, <task ids of the first emit>] anchored."""
-import json
-import os
+import collections
 
 import rawproto
 
 
-def main():
-    conf, context = rawproto.handshake()
+PENDING = collections.deque()
+
+
+def read_task_ids():
+    """As storm.py's readTaskIds: tuples read while waiting for task ids are queued."""
     while True:
         msg = rawproto.read_msg()
+        if isinstance(msg, list):
+            return msg
+        PENDING.append(msg)
+
+
+def read_tuple():
+    """As storm.py's readCommand for bolts: queued tuples first."""
+    return PENDING.popleft() if PENDING else rawproto.read_msg()
+
+
+def main():
+    rawproto.handshake()
+    while True:
+        msg = read_tuple()
         if msg is None:
             return
         if isinstance(msg, list):
@@ -20,9 +36,9 @@ def main():
             continue
         word = msg["tuple"][0]
         rawproto.send({"command": "emit", "anchors": [msg["id"]], "tuple": [word]}, indent=2)
-        tasks = rawproto.read_msg()
+        tasks = read_task_ids()
         rawproto.send({"command": "emit", "anchors": msg["id"], "tuple": [word, tasks]}, indent=2)
-        rawproto.read_msg()
+        read_task_ids()
         rawproto.send({"command": "ack", "id": msg["id"]})
 
 

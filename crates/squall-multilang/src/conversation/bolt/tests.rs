@@ -7,7 +7,8 @@ use super::*;
 use crate::message::Emit;
 
 fn table() -> StreamTable {
-    let decl = |id: &str, direct| StreamDeclaration { id: StreamId::new(id), fields: Fields::from(["w"]), direct };
+    let decl =
+        |id: &str, direct| StreamDeclaration { id: StreamId::new(id), fields: Fields::from(["w"]), direct };
     StreamTable::new(&[decl("default", false), decl("lengths", false), decl("direct", true)])
 }
 
@@ -67,7 +68,10 @@ fn other_messages_pass_through_and_heartbeat_ids_are_never_pending() {
     let mut c: BoltConversation<&str> = BoltConversation::new(table(), 3);
     let hb = c.fresh_id();
     assert_eq!(c.step(ChildMessage::Sync), Ok(BoltStep::Sync));
-    assert!(matches!(c.step(ChildMessage::Ack { id: Value::from(hb.as_str()) }), Err(ProtocolError::UnknownAck { .. })));
+    assert!(matches!(
+        c.step(ChildMessage::Ack { id: Value::from(hb.as_str()) }),
+        Err(ProtocolError::UnknownAck { .. })
+    ));
     assert_eq!(c.step(ChildMessage::Other { command: "x".into() }), Ok(BoltStep::Ignored("x".into())));
     assert_eq!(c.step(ChildMessage::Error { msg: "m".into() }), Ok(BoltStep::ReportError("m".into())));
     assert_eq!(c.step(ChildMessage::Pid(5)), Err(ProtocolError::UnexpectedPid { pid: 5 }));
