@@ -186,7 +186,6 @@ impl Running {
 
     /// Queues a tuple for the writer; while the queue is full, applies the child's answers.
     fn enqueue(&mut self, bytes: Vec<u8>, collector: &mut BoltCollector<'_>) -> Result<(), Error> {
-        let mut bytes = Some(bytes);
         loop {
             let event = {
                 let lane = self.process.normal_lane()?;
@@ -195,10 +194,8 @@ impl Running {
                 let send = select.send(lane);
                 select.recv(events);
                 match select.select_timeout(FULL_QUEUE_WAIT) {
-                    Ok(op) if op.index() == send => {
-                        let Some(msg) = bytes.take() else { return Ok(()) };
-                        return op.send(lane, msg).map_err(|_| Error::Closed);
-                    }
+                    // A selected operation must be completed: send now, whatever happens next.
+                    Ok(op) if op.index() == send => return op.send(lane, bytes).map_err(|_| Error::Closed),
                     Ok(op) => op.recv(events).map_err(|_| Error::Closed)?,
                     Err(_) => {
                         self.check_alive()?;

@@ -157,6 +157,14 @@ pub enum ProtocolError {
 /// Everything that can go wrong between a shell component and its subprocess.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// `topology.multilang.serializer` names a codec squall does not have.
+    #[error(
+        "topology.multilang.serializer is {serializer}, but squall speaks only org.apache.storm.multilang.JsonSerializer"
+    )]
+    UnsupportedSerializer {
+        /// The configured class.
+        serializer: String,
+    },
     /// The component was configured with an empty command.
     #[error("the shell command is empty")]
     EmptyCommand,

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use squall_api::config::{
-    SUPERVISOR_WORKER_TIMEOUT_SECS, TOPOLOGY_SHELLBOLT_MAX_PENDING, TOPOLOGY_SUBPROCESS_TIMEOUT_SECS,
+    SUPERVISOR_WORKER_TIMEOUT_SECS, TOPOLOGY_MULTILANG_SERIALIZER, TOPOLOGY_SHELLBOLT_MAX_PENDING,
+    TOPOLOGY_SUBPROCESS_TIMEOUT_SECS,
 };
 use squall_api::{
     ComponentError, Config, Fields, OutputDeclarer, StreamDeclaration, StreamId, TaskWaker, TopologyContext,
@@ -92,6 +93,9 @@ macro_rules! shell_builder {
 }
 pub(crate) use shell_builder;
 
+/// The one codec Storm ships, and the only one squall speaks (`topology.multilang.serializer`).
+pub(crate) const JSON_SERIALIZER: &str = "org.apache.storm.multilang.JsonSerializer";
+
 /// `topology.subprocess.timeout.secs`, else `supervisor.worker.timeout.secs` (30).
 pub(crate) fn subprocess_timeout(config: &Config) -> Duration {
     let positive = |key| config.get_i64(key).and_then(|s| u64::try_from(s).ok()).filter(|s| *s > 0);
@@ -129,6 +133,11 @@ pub(crate) fn start(
     let label =
         Label { kind, component: ctx.this_component_id().to_string(), task: ctx.this_task_id().get() };
     let not_started = |e: Error| failure_error(&label, None, "to start", e);
+    if let Some(serializer) = ctx.config().get_str(TOPOLOGY_MULTILANG_SERIALIZER)
+        && serializer != JSON_SERIALIZER
+    {
+        return Err(not_started(Error::UnsupportedSerializer { serializer: serializer.to_owned() }));
+    }
     let pid_dir = PidDir::create(label.task).map_err(not_started)?;
     let mut conf: BTreeMap<String, Value> =
         ctx.config().with_defaults().iter().map(|(k, v)| (k.to_owned(), v.clone())).collect();

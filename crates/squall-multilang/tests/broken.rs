@@ -153,6 +153,19 @@ fn a_program_that_does_not_exist() {
     );
 }
 
+#[test]
+fn a_serializer_squall_does_not_have() {
+    let mut config = Config::new();
+    config.set("topology.multilang.serializer", "org.example.MsgpackSerializer");
+    let (ctx, _woken) = context(topology("packed", bolt_outputs()), "packed", 5, config);
+    let mut b = ShellBolt::new(py("anchor_bolt.py", &[]));
+    assert_eq!(
+        b.prepare(&ctx).unwrap_err().to_string(),
+        "ShellBolt 'packed' task 5 failed to start: topology.multilang.serializer is \
+         org.example.MsgpackSerializer, but squall speaks only org.apache.storm.multilang.JsonSerializer"
+    );
+}
+
 fn spout_failure(
     component: &str,
     mode: &str,
