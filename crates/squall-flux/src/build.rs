@@ -73,10 +73,17 @@ pub struct StreamSummary {
 pub(crate) fn build(doc: FluxDocument, registry: &Registry) -> Result<FluxTopology, FluxError> {
     let FluxDocument { def, mut warnings, resources_dir } = doc;
     let mut problems = Problems::default();
-    let name = def.name.as_ref().map(|n| n.value.clone()).unwrap_or_else(|| {
-        problems.at(&def.site, FluxError::MissingKey { key: "name", meaning: "the topology's name" });
-        String::new()
-    });
+    let name = match &def.name {
+        Some(n) if n.value.trim().is_empty() => {
+            problems.at(&n.site, FluxError::invalid("the topology name must not be empty"));
+            String::new()
+        }
+        Some(n) => n.value.clone(),
+        None => {
+            problems.at(&def.site, FluxError::MissingKey { key: "name", meaning: "the topology's name" });
+            String::new()
+        }
+    };
     let mut config = Config::new();
     for entry in &def.config {
         config.set(entry.key.value.as_str(), entry.value.clone());

@@ -6,6 +6,7 @@
 //! component in a stream still points at its line and column.
 
 mod parse;
+mod walk;
 
 use std::fmt;
 
