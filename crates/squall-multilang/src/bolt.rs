@@ -4,9 +4,10 @@ use std::fmt;
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
-use crossbeam_channel::Select;
+use crossbeam_channel::{Select, TrySendError};
 use squall_api::{
-    Bolt, BoltCollector, ComponentError, Config, OutputDeclarer, TaskWaker, TopologyContext, Tuple,
+    Bolt, BoltCollector, ComponentError, Config, OutputDeclarer, StreamSchema, TaskWaker, TopologyContext,
+    Tuple,
 };
 
 use crate::codec::encode;
@@ -67,7 +68,8 @@ struct Running {
     pid: u32,
     waker: TaskWaker,
     timeout: Duration,
-    last_sent: Option<String>,
+    /// The id and stream of the last tuple sent, for error reports.
+    last_sent: Option<(String, &'static StreamSchema)>,
 }
 
 impl ShellBolt {
@@ -180,12 +182,17 @@ impl Running {
             tuple: t.values(),
         };
         let bytes = encode(&msg).map_err(Error::Encode)?;
-        self.last_sent = Some(format!("tuple \"{id}\" from {}:{}", t.source_component(), t.source_stream()));
+        self.last_sent = Some((id, t.schema()));
         self.enqueue(bytes, collector)
     }
 
     /// Queues a tuple for the writer; while the queue is full, applies the child's answers.
     fn enqueue(&mut self, bytes: Vec<u8>, collector: &mut BoltCollector<'_>) -> Result<(), Error> {
+        let bytes = match self.process.normal_lane()?.try_send(bytes) {
+            Ok(()) => return Ok(()),
+            Err(TrySendError::Disconnected(_)) => return Err(Error::Closed),
+            Err(TrySendError::Full(bytes)) => bytes,
+        };
         loop {
             let event = {
                 let lane = self.process.normal_lane()?;
@@ -269,7 +276,9 @@ impl Running {
         let n = self.conv.pending_len();
         let pending = if n == 1 { "1 tuple pending".to_owned() } else { format!("{n} tuples pending") };
         match &self.last_sent {
-            Some(last) => format!("with {pending} (last sent: {last})"),
+            Some((id, s)) => {
+                format!("with {pending} (last sent: tuple \"{id}\" from {}:{})", s.component, s.stream)
+            }
             None => format!("with {pending} (none sent yet)"),
         }
     }
