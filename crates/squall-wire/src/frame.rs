@@ -115,12 +115,43 @@ pub fn encode_frame(dst: &mut BytesMut, frame: &Frame, limits: &Limits) -> Resul
 /// Returns `Ok(None)` while `src` holds less than a whole frame, having checked whatever header
 /// bytes are there (so garbage or an oversized length is refused before its payload arrives) and
 /// reserved room for the rest. Byte-string values of the result are zero-copy slices of `src`'s
-/// buffer; strings are copied into `SmolStr`s.
+/// buffer; strings are copied into `SmolStr`s. Allocates a new `Vec` per batch; a receive loop
+/// can reuse one with [`decode_frame_into`].
 ///
 /// # Errors
 /// Any decoding [`WireError`]. After an error `src` is in an unspecified position: close the
 /// connection.
 pub fn decode_frame(src: &mut BytesMut, limits: &Limits) -> Result<Option<Frame>, WireError> {
+    let mut messages = Vec::new();
+    Ok(decode_frame_into(src, limits, &mut messages)?.map(|head| match head {
+        FrameHead::Hello(h) => Frame::Hello(h),
+        FrameHead::Batch { .. } => Frame::Batch(messages),
+    }))
+}
+
+/// What [`decode_frame_into`] took off the stream.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FrameHead {
+    /// A hello frame.
+    Hello(Hello),
+    /// A batch frame whose `messages` messages were appended to the caller's vector.
+    Batch {
+        /// How many messages the frame held.
+        messages: usize,
+    },
+}
+
+/// Like [`decode_frame`], but appends a batch's messages to `batch` instead of allocating a vector
+/// per frame: a receive loop that drains `batch` after each frame allocates nothing per frame for
+/// the message list.
+///
+/// # Errors
+/// As [`decode_frame`]; on error `batch` is left as it was.
+pub fn decode_frame_into(
+    src: &mut BytesMut,
+    limits: &Limits,
+    batch: &mut Vec<WireMessage>,
+) -> Result<Option<FrameHead>, WireError> {
     let Some(len) = check_header(src, limits)? else {
         return Ok(None);
     };
@@ -133,16 +164,23 @@ pub fn decode_frame(src: &mut BytesMut, limits: &Limits) -> Result<Option<Frame>
     src.advance(HEADER_LEN);
     let payload = src.split_to(len).freeze();
     let mut r = Reader::new(&payload, limits.max_decoded_bytes);
-    match kind {
-        kind::HELLO => Ok(Some(Frame::Hello(Hello::decode_payload(&mut r)?))),
-        _ => {
-            let mut messages = Vec::new();
-            while r.remaining() > 0 {
-                messages.push(decode_message(&mut r, limits.max_depth)?);
+    if kind == kind::HELLO {
+        return Ok(Some(FrameHead::Hello(Hello::decode_payload(&mut r)?)));
+    }
+    let before = batch.len();
+    // A guess that avoids regrowing for batches of small tuples without letting one large message
+    // reserve much.
+    batch.reserve((len / 16).min(1024));
+    while r.remaining() > 0 {
+        match decode_message(&mut r, limits.max_depth) {
+            Ok(m) => batch.push(m),
+            Err(e) => {
+                batch.truncate(before);
+                return Err(e);
             }
-            Ok(Some(Frame::Batch(messages)))
         }
     }
+    Ok(Some(FrameHead::Batch { messages: batch.len() - before }))
 }
 
 /// Validates the header bytes present; returns the payload length once the header is complete.

@@ -69,8 +69,8 @@ pub mod format {
 pub use codec::WireCodec;
 pub use error::WireError;
 pub use frame::{
-    BatchWriter, FORMAT_VERSION, Frame, HEADER_LEN, MAGIC, decode_frame, encode_batch, encode_frame,
-    encode_hello,
+    BatchWriter, FORMAT_VERSION, Frame, FrameHead, HEADER_LEN, MAGIC, decode_frame, decode_frame_into,
+    encode_batch, encode_frame, encode_hello,
 };
 pub use hello::Hello;
 pub use limits::Limits;

@@ -289,6 +289,7 @@ fn decode_tasks(r: &mut Reader<'_>, what: &'static str) -> Result<Vec<TaskId>, W
     Ok(tasks)
 }
 
+#[inline(always)]
 fn decode_tuple(r: &mut Reader<'_>, max_depth: usize) -> Result<WireTuple, WireError> {
     let target_task = r.task("tuple target task")?;
     let stream = r.varint_u32("tuple stream")?;
@@ -309,6 +310,7 @@ fn decode_tuple(r: &mut Reader<'_>, max_depth: usize) -> Result<WireTuple, WireE
 }
 
 /// Reads one message.
+#[inline]
 pub(crate) fn decode_message(r: &mut Reader<'_>, max_depth: usize) -> Result<WireMessage, WireError> {
     r.charge(cost::MESSAGE)?;
     Ok(match r.u8("message tag")? {
