@@ -174,6 +174,9 @@ fn render(def: &ObjectDef, spec: &ObjectSpec, error: ArgError) -> FluxError {
     let method = |i: usize| def.config_methods.get(i);
     let (site, what) = match error.at {
         ArgSite::Object => (class_site.clone(), "definition".to_owned()),
+        ArgSite::Factory => {
+            (def.factory.as_ref().map_or(class_site, |f| &f.site).clone(), "factory".to_owned())
+        }
         ArgSite::Args(ArgOwner::Constructor) => {
             (args.map_or(class_site, |a| &a.site).clone(), args_what.to_owned())
         }

@@ -231,6 +231,7 @@ fn resources_dir_is_absolute_and_points_at_the_flux_file() {
             .unwrap();
     assert!(loaded.resources_dir.is_absolute());
     assert!(loaded.resources_dir.ends_with("some/dir"));
-    let bare = load_str(yaml, Path::new("t.yaml"), &LoadOptions::default(), &Registry::with_builtins()).unwrap();
+    let bare =
+        load_str(yaml, Path::new("t.yaml"), &LoadOptions::default(), &Registry::with_builtins()).unwrap();
     assert_eq!(bare.resources_dir, std::env::current_dir().unwrap());
 }

@@ -179,3 +179,32 @@ fn a_streamparse_generated_file() {
     assert_eq!(t.config.max_spout_pending(), Some(5000));
     assert_eq!(t.topology.component("count_bolt").unwrap().config.tick_tuple_freq_secs(), Some(5));
 }
+
+#[test]
+fn simple_windowing() {
+    let t = load("simple_windowing.yaml");
+    assert_eq!(t.name, "sliding-window-topology");
+    assert_eq!(
+        shape(&t),
+        vec![
+            "bolt-1 bolt 1 [spout-1:default fields[word]]",
+            "bolt-2 bolt 1 [bolt-1:default shuffle]",
+            "spout-1 spout 1 []"
+        ]
+    );
+    assert_eq!(outputs(&t, "bolt-1"), vec!["default[count]"]);
+    let config = &t.topology.component("bolt-1").unwrap().config;
+    let options = squall_window::WindowOptions::from_config(config).unwrap();
+    assert_eq!(options.length(), Some(squall_window::Length::Count(5)));
+    assert_eq!(options.slide(), Some(squall_window::Length::Count(3)));
+}
+
+#[test]
+fn time_windows_from_durations() {
+    let t = load("time_windowing.yaml");
+    assert_eq!(outputs(&t, "window"), vec!["late[late_tuple]", "default[count]"]);
+    let config = &t.topology.component("window").unwrap().config;
+    let options = squall_window::WindowOptions::from_config(config).unwrap();
+    assert_eq!(options.length(), Some(squall_window::Length::secs(10)));
+    assert_eq!(outputs(&t, "count"), vec!["default[word, count]"]);
+}

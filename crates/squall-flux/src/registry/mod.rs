@@ -71,9 +71,11 @@ impl Registry {
     }
 
     /// A registry holding squall's built-in classes: Storm's `FluxShellSpout`, `FluxShellBolt`
-    /// (multilang components), `TestWordSpout`, `TestWordCounter`, `LogInfoBolt`, `NGrouping`, `PartialKeyGrouping` and
-    /// `Fields`, and squall's `squall.spouts.FileLineSpout` and `squall.bolts.JsonLinesFileBolt`
-    /// (see [`builtin`](crate::builtin)).
+    /// (multilang components), `TestWordSpout`, `TestWordCounter`, `LogInfoBolt`, `NGrouping`,
+    /// `PartialKeyGrouping`, `Fields`, the Flux examples' `WordCounter`, `TestPrintBolt` and
+    /// `TestWindowBolt` with `BaseWindowedBolt$Count`/`$Duration`, and squall's
+    /// `squall.spouts.FileLineSpout` and `squall.bolts.JsonLinesFileBolt` (see
+    /// [`builtin`](crate::builtin)).
     pub fn with_builtins() -> Self {
         let mut registry = Self::new();
         crate::builtin::register(&mut registry);

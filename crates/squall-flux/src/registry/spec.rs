@@ -78,8 +78,10 @@ pub enum ArgOwner {
 /// Where an [`ArgError`] points.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ArgSite {
-    /// The definition as a whole (a `factory` the class lacks).
+    /// The definition as a whole (a required configuration method missing).
     Object,
+    /// The `factory` named (a static factory method the class lacks).
+    Factory,
     /// The argument list as a whole (a wrong number of arguments).
     Args(ArgOwner),
     /// One argument (0-based index).
@@ -339,7 +341,7 @@ impl ObjectSpec {
     /// When a factory method is named.
     pub fn expect_no_factory(&self) -> Result<(), ArgError> {
         match &self.factory {
-            Some(f) => Err(ArgError::new(ArgSite::Object, format!("it has no static factory method '{f}'"))),
+            Some(f) => Err(ArgError::new(ArgSite::Factory, format!("it has no static factory method '{f}'"))),
             None => Ok(()),
         }
     }
