@@ -9,8 +9,8 @@ use squall_api::{
     SpoutCollector, TaskId, Value, config, values,
 };
 use squall_flux::builtin::{
-    EMIT_INTERVAL_MS, FileLineSpout, JsonLinesFileBolt, LogInfoBolt, NGrouping, TestWordCounter,
-    TestWordSpout, WORDS,
+    EMIT_INTERVAL_MS, FileLineSpout, JsonLinesFileBolt, LogInfoBolt, NGrouping, TestPrintBolt,
+    TestWindowBolt, TestWordCounter, TestWordSpout, WORDS, WordCounter,
 };
 use squall_flux::{LoadOptions, Registry, load_str};
 use support::{BoltRecord, ManualClock, SpoutRecord, context, scratch, tuple};
@@ -234,4 +234,29 @@ fn resources_dir_is_absolute_and_points_at_the_flux_file() {
     let bare =
         load_str(yaml, Path::new("t.yaml"), &LoadOptions::default(), &Registry::with_builtins()).unwrap();
     assert_eq!(bare.resources_dir, std::env::current_dir().unwrap());
+}
+
+#[test]
+fn word_counter_emits_one_per_word_and_print_bolt_acks() {
+    let mut counter = BasicBoltAdapter(WordCounter);
+    let mut printer = BasicBoltAdapter(TestPrintBolt);
+    let mut out = BoltRecord::default();
+    counter.execute(tuple("s", &["word"], values!["cow"]), &mut BoltCollector::new(&mut out));
+    printer.execute(tuple("s", &["word"], values!["moo"]), &mut BoltCollector::new(&mut out));
+    let got: Vec<String> = out.emits.iter().map(|(_, v)| format!("{}={}", v[0], v[1])).collect();
+    assert_eq!(got, vec!["cow=1"]);
+    assert_eq!(out.acked, vec!["cow", "moo"]);
+}
+
+#[test]
+fn test_window_bolt_emits_the_window_size() {
+    use squall_window::{Window, WindowCollector, WindowedBolt};
+    let tuples: Vec<squall_api::Tuple> = (0..4).map(|i| tuple("s", &["n"], values![i])).collect();
+    let refs: Vec<&squall_api::Tuple> = tuples.iter().collect();
+    let window = Window::new(refs.clone(), refs.clone(), Vec::new(), None, 0);
+    let mut out = BoltRecord::default();
+    let mut collector = BoltCollector::new(&mut out);
+    TestWindowBolt.execute(&window, &mut WindowCollector::new(&mut collector, &refs));
+    assert_eq!(out.emits.len(), 1);
+    assert_eq!(out.emits[0].1[0], Value::I64(4));
 }
