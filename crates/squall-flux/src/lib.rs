@@ -76,4 +76,5 @@ pub use error::{FluxError, FluxWarning, GROUPING_TYPES, Site};
 pub use load::{FluxDocument, LoadOptions, load_file, load_str, parse_file, parse_str};
 pub use registry::{
     Arg, ArgError, ArgOwner, ArgSite, Args, ConfigMethod, ObjectRef, ObjectSpec, Property, Registry,
+    basic_bolt_factory, bolt_factory, grouping_factory, spout_factory,
 };

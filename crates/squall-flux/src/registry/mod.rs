@@ -8,9 +8,8 @@
 //! saying which argument and what it expected; the loader adds the file, line and column.
 //!
 //! ```
-//! use std::sync::Arc;
-//! use squall_api::{values, OutputDeclarer, Spout, SpoutCollector, SpoutFactory};
-//! use squall_flux::{ObjectSpec, Registry};
+//! use squall_api::{values, OutputDeclarer, Spout, SpoutCollector};
+//! use squall_flux::{spout_factory, ObjectSpec, Registry};
 //!
 //! #[derive(Clone)]
 //! struct Constant(String);
@@ -24,8 +23,7 @@
 //!     spec.expect_constructor_only()?;
 //!     spec.args.expect_len(1..=1, "the word to emit")?;
 //!     let spout = Constant(spec.args.string(0)?.to_owned());
-//!     let factory: SpoutFactory = Arc::new(move || Box::new(spout.clone()));
-//!     Ok(factory)
+//!     Ok(spout_factory(move || spout.clone()))
 //! });
 //! assert_eq!(registry.kind_of("com.example.ConstantSpout"), Some("spout"));
 //! ```
@@ -37,7 +35,10 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
-use squall_api::{BoltFactory, CustomGroupingFactory, Grouping, SpoutFactory};
+use squall_api::{
+    BasicBolt, BasicBoltAdapter, Bolt, BoltFactory, CustomGroupingFactory, CustomStreamGrouping, Grouping,
+    Spout, SpoutFactory,
+};
 
 pub use spec::{Arg, ArgError, ArgOwner, ArgSite, Args, ConfigMethod, ObjectRef, ObjectSpec, Property};
 
@@ -180,4 +181,30 @@ impl Registry {
     pub(crate) fn object(&self, class: &str) -> Option<&Maker<Arc<dyn Any + Send + Sync>>> {
         self.objects.get(class)
     }
+}
+
+/// A [`SpoutFactory`] from a closure making one spout per task (what a spout class's registered
+/// factory returns).
+pub fn spout_factory<S: Spout, F: Fn() -> S + Send + Sync + 'static>(make: F) -> SpoutFactory {
+    Arc::new(move || Box::new(make()))
+}
+
+/// A [`BoltFactory`] from a closure making one bolt per task.
+pub fn bolt_factory<B: Bolt, F: Fn() -> B + Send + Sync + 'static>(make: F) -> BoltFactory {
+    Arc::new(move || Box::new(make()))
+}
+
+/// A [`BoltFactory`] from a closure making one [`BasicBolt`] per task (run through
+/// [`BasicBoltAdapter`]: emits anchored, inputs acked automatically).
+pub fn basic_bolt_factory<B: BasicBolt, F: Fn() -> B + Send + Sync + 'static>(make: F) -> BoltFactory {
+    Arc::new(move || Box::new(BasicBoltAdapter(make())))
+}
+
+/// A [`CustomGroupingFactory`] from a closure making one grouping per producer executor.
+pub fn grouping_factory<G, F>(make: F) -> CustomGroupingFactory
+where
+    G: CustomStreamGrouping + 'static,
+    F: Fn() -> G + Send + Sync + 'static,
+{
+    Arc::new(move || Box::new(make()))
 }
