@@ -97,6 +97,18 @@ impl Topology {
         self.components.values().filter(|c| !c.is_spout())
     }
 
+    /// Replaces the factory of spout `id`, keeping its declared outputs (testing: mocked sources).
+    /// Returns false if `id` is not a spout of this topology.
+    pub fn replace_spout(&mut self, id: &str, factory: SpoutFactory) -> bool {
+        match self.components.get_mut(id) {
+            Some(def) if def.is_spout() => {
+                def.kind = ComponentKind::Spout(factory);
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// The subscriptions to `source`: (consumer, grouping) pairs, ordered by consumer id.
     pub fn consumers_of(&self, source: &GlobalStreamId) -> impl Iterator<Item = (&ComponentDef, &Grouping)> {
         self.components.values().flat_map(move |c| {
