@@ -1,7 +1,8 @@
 //! `${...}` substitution on the raw text, line by line, before YAML parsing, as Storm's
 //! `FluxParser` does it, plus the map from positions in the substituted text back to the file.
 //!
-//! Per line, Storm substitutes one placeholder: the last `${` on the line that has a `}` after it.
+//! Lines end at `\n`, `\r\n` or a lone `\r`, and the substituted text joins them with `\n`, as
+//! Storm's reader does. Per line, Storm substitutes one placeholder: the last `${` on the line that has a `}` after it.
 //! Its content is read as `ENV-NAME` (an environment variable, with `--env-filter`), `key[N]`
 //! (element `N` of a property written as a list, `["a", "b"]`, trimmed and unquoted) or `key` (a
 //! property from the `--filter` file). Every occurrence of that same placeholder on the line is
@@ -92,7 +93,7 @@ pub(crate) fn substitute(text: &str, sources: &Sources<'_>) -> Result<Substitute
     let mut out = String::with_capacity(text.len());
     let mut lines = Vec::new();
     let mut problems = Vec::new();
-    for (index, line) in text.split('\n').enumerate() {
+    for (index, line) in split_lines(text).into_iter().enumerate() {
         let orig_line = u32::try_from(index + 1).unwrap_or(u32::MAX);
         if index > 0 {
             out.push('\n');
@@ -130,6 +131,34 @@ pub(crate) fn substitute(text: &str, sources: &Sources<'_>) -> Result<Substitute
         lines.extend(maps);
     }
     if problems.is_empty() { Ok(Substituted { text: out, lines }) } else { Err(problems) }
+}
+
+/// The lines of `text`, split at `\r\n`, `\n` or a lone `\r` (as Java's `BufferedReader` and
+/// YAML both count line breaks); the last line may be empty.
+pub(crate) fn split_lines(text: &str) -> Vec<&str> {
+    let bytes = text.as_bytes();
+    let mut lines = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => {
+                lines.push(&text[start..i]);
+                start = i + 1;
+            }
+            b'\r' => {
+                lines.push(&text[start..i]);
+                if bytes.get(i + 1) == Some(&b'\n') {
+                    i += 1;
+                }
+                start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    lines.push(&text[start..]);
+    lines
 }
 
 fn copy(out: usize, orig: usize, len: usize) -> Piece {

@@ -37,7 +37,8 @@ fn check(text: &str) -> Result<(), TestCaseError> {
 }
 
 fn check_error(e: &FluxError, text: &str, path: &Path) -> Result<(), TestCaseError> {
-    let lines = u32::try_from(text.split('\n').count()).unwrap_or(u32::MAX);
+    // Lines end at \n, \r\n or a lone \r, as YAML counts them.
+    let lines = u32::try_from(text.replace("\r\n", "\n").split(['\n', '\r']).count()).unwrap_or(u32::MAX);
     for one in e.errors() {
         prop_assert_eq!(one.file(), Some(path), "error without the file: {}", one);
         let (line, column) =
@@ -61,7 +62,7 @@ enum Edit {
 
 fn snippet() -> impl Strategy<Value = String> {
     prop_oneof![
-        "[-:\\[\\]{},#&*!|>'\" \\n\\t$]{1,4}",
+        "[-:\\[\\]{},#&*!|>'\" \\n\\r\\t$]{1,4}",
         Just("${".to_owned()),
         Just("${ENV-HOME}".to_owned()),
         Just("${x[1]}".to_owned()),
@@ -145,7 +146,7 @@ proptest! {
     }
 
     #[test]
-    fn yaml_looking_text_never_panics(text in "[-a-zA-Z: \\n\\[\\]{},\"'#&*!|>.$0-9]{0,200}") {
+    fn yaml_looking_text_never_panics(text in "[-a-zA-Z: \\n\\r\\[\\]{},\"'#&*!|>.$0-9]{0,200}") {
         check(&text)?;
     }
 
@@ -187,4 +188,14 @@ fn alias_bombs_are_refused() {
     }
     let e = load_str(&text, &origin(), &LoadOptions::default(), &Registry::with_builtins()).unwrap_err();
     assert!(e.to_string().contains("YAML syntax error"), "{e}");
+}
+
+/// Found by the fuzzer: lone carriage returns are line breaks to YAML, so they must be to the
+/// position mapping too.
+#[test]
+fn lone_carriage_returns_keep_positions_right() {
+    let text = "name: \"x\"\rspouts:\r  - id: \"a\"\r    className: [\r\r\r";
+    check(text).unwrap();
+    let e = load_str(text, &origin(), &LoadOptions::default(), &Registry::with_builtins()).unwrap_err();
+    assert_eq!(e.position(), Some((4, 16)), "{e}");
 }

@@ -121,3 +121,13 @@ fn list_elements_are_trimmed_and_unquoted() {
     assert_eq!(split_list_index("[1]"), None);
     assert_eq!(split_list_index("a[x]"), None);
 }
+
+#[test]
+fn carriage_returns_end_lines_as_in_yaml() {
+    assert_eq!(split_lines("a\r\nb\rc\n\nd"), vec!["a", "b", "c", "", "d"]);
+    assert_eq!(split_lines(""), vec![""]);
+    assert_eq!(split_lines("x\n"), vec!["x", ""]);
+    let s = run("a: 1\r\nname: ${topo.name}\rz: 2", true, false).map_err(messages).unwrap();
+    assert_eq!(s.text, "a: 1\nname: clicks-dev\nz: 2");
+    assert_eq!(s.original(3, 1), (3, 1));
+}
