@@ -6,7 +6,9 @@ use std::hint::black_box;
 use bytes::BytesMut;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use squall_api::{TaskId, Values, values};
-use squall_wire::{BatchWriter, Frame, Limits, TupleRef, decode_frame};
+use squall_wire::{
+    BatchWriter, Frame, FrameHead, Limits, TupleRef, WireMessage, decode_frame, decode_frame_into,
+};
 
 const TUPLES: usize = 1024;
 
@@ -55,6 +57,19 @@ fn bench(c: &mut Criterion) {
                     Ok(Some(Frame::Batch(m))) => black_box(m.len()),
                     other => panic!("bench frame did not decode: {other:?}"),
                 }
+            })
+        });
+        // What a receive loop does: one reused vector, drained after each frame.
+        let mut batch: Vec<WireMessage> = Vec::new();
+        group.bench_function(format!("decode_into_{name}"), |b| {
+            b.iter(|| {
+                let mut src = BytesMut::from(black_box(&frame[..]));
+                let n = match decode_frame_into(&mut src, &limits, &mut batch) {
+                    Ok(Some(FrameHead::Batch { messages })) => messages,
+                    other => panic!("bench frame did not decode: {other:?}"),
+                };
+                batch.clear();
+                black_box(n)
             })
         });
     }

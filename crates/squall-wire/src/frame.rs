@@ -6,7 +6,7 @@ use bytes::{Buf, BufMut, BytesMut};
 use crate::WireError;
 use crate::hello::Hello;
 use crate::limits::Limits;
-use crate::message::{TupleRef, WireMessage, decode_message, encode_message, encode_tuple};
+use crate::message::{TupleRef, WireMessage, decode_message_onto, encode_message, encode_tuple};
 use crate::reader::Reader;
 
 /// The first two bytes of every frame: `"SQ"`. Never changes across versions.
@@ -165,19 +165,20 @@ pub fn decode_frame_into(
     let payload = src.split_to(len).freeze();
     let mut r = Reader::new(&payload, limits.max_decoded_bytes);
     if kind == kind::HELLO {
-        return Ok(Some(FrameHead::Hello(Hello::decode_payload(&mut r)?)));
+        return match Hello::decode_payload(&mut r) {
+            Ok(h) => Ok(Some(FrameHead::Hello(h))),
+            Err(bail) => Err(r.take_error(bail)),
+        };
     }
     let before = batch.len();
     // A guess that avoids regrowing for batches of small tuples without letting one large message
     // reserve much.
     batch.reserve((len / 16).min(1024));
     while r.remaining() > 0 {
-        match decode_message(&mut r, limits.max_depth) {
-            Ok(m) => batch.push(m),
-            Err(e) => {
-                batch.truncate(before);
-                return Err(e);
-            }
+        let decoded = decode_message_onto(&mut r, limits.max_depth, batch);
+        if let Err(bail) = decoded {
+            batch.truncate(before);
+            return Err(r.take_error(bail));
         }
     }
     Ok(Some(FrameHead::Batch { messages: batch.len() - before }))

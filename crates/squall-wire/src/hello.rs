@@ -5,7 +5,7 @@ use bytes::{BufMut, BytesMut};
 use smol_str::SmolStr;
 
 use crate::WireError;
-use crate::reader::Reader;
+use crate::reader::{Reader, Result as ReadResult};
 use crate::value::put_str;
 
 /// Who is speaking: sent once by each side at the start of a connection. The format version
@@ -57,7 +57,7 @@ impl Hello {
         dst.put_u64_le(self.plan_fingerprint);
     }
 
-    pub(crate) fn decode_payload(r: &mut Reader<'_>) -> Result<Self, WireError> {
+    pub(crate) fn decode_payload(r: &mut Reader<'_>) -> ReadResult<Self> {
         let hello = Hello {
             topology_id: r.str("topology id")?,
             worker_id: r.str("worker id")?,
@@ -65,7 +65,7 @@ impl Hello {
         };
         match r.remaining() {
             0 => Ok(hello),
-            n => Err(WireError::TrailingBytes(n)),
+            n => Err(r.fail(WireError::TrailingBytes(n))),
         }
     }
 }

@@ -11,8 +11,10 @@
 //! In brief: every frame starts `53 51` (`"SQ"`), the format version ([`FORMAT_VERSION`]), a kind
 //! byte (hello or batch) and a little-endian `u32` payload length. Integers are LEB128 varints
 //! (zigzag for signed), task ids zigzag `i32`, tree ids fixed little-endian `u64`, floats their
-//! exact bits. Encoding appends to a `BytesMut` without allocating per value; decoding copies
-//! strings into `SmolStr` (inline up to 23 bytes) and slices byte strings out of the frame.
+//! exact bits. Encoding appends to a `BytesMut` without allocating per value ([`BatchWriter`]
+//! builds a frame in place from borrowed tuples, [`TupleRef`]); decoding copies strings into
+//! `SmolStr` (inline up to 23 bytes) and slices byte strings out of the frame.
+//! [`decode_frame_into`] appends a batch to a vector the receive loop reuses.
 //!
 //! Decoding is hardened for bytes from a misbehaving peer: every length, count, tag, varint and
 //! nesting depth is checked against [`Limits`], and a violation is a typed [`WireError`] — never a

@@ -247,3 +247,30 @@ mod codec {
         assert!(matches!(rx.decode_eof(&mut b), Err(WireError::UnexpectedEof(5))));
     }
 }
+
+#[test]
+fn decode_frame_into_appends_and_leaves_the_batch_alone_on_error() {
+    let limits = Limits::default();
+    let mut batch = vec![WireMessage::Heartbeat];
+    let mut buf = BytesMut::new();
+    encode_hello(&mut buf, &Hello::new("t", "w", 1), &limits).unwrap();
+    encode_batch(&mut buf, &every_message(), &limits).unwrap();
+    assert_eq!(
+        decode_frame_into(&mut buf, &limits, &mut batch).unwrap(),
+        Some(FrameHead::Hello(Hello::new("t", "w", 1)))
+    );
+    assert_eq!(batch.len(), 1);
+    let head = decode_frame_into(&mut buf, &limits, &mut batch).unwrap();
+    assert_eq!(head, Some(FrameHead::Batch { messages: every_message().len() }));
+    assert_eq!(batch[1..], every_message()[..]);
+
+    // A batch whose second tuple is cut short: the first must not stay behind.
+    let tuple = every_message().swap_remove(0);
+    let mut bad = batch_bytes(&[tuple.clone(), tuple]);
+    let cut = bad.len() - 1;
+    bad[4..8].copy_from_slice(&((cut - HEADER_LEN) as u32).to_le_bytes());
+    bad.truncate(cut);
+    let before = batch.len();
+    assert!(matches!(decode_frame_into(&mut bad, &limits, &mut batch), Err(WireError::CountTooLarge { .. })));
+    assert_eq!(batch.len(), before);
+}

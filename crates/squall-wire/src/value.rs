@@ -8,7 +8,7 @@ use squall_api::Value;
 
 use crate::WireError;
 use crate::limits::cost;
-use crate::reader::Reader;
+use crate::reader::{Reader, Result as ReadResult};
 use crate::varint;
 
 /// Value tags. Stable within a format version.
@@ -92,7 +92,12 @@ pub(crate) fn encode_value(
 }
 
 /// Reads one value found at nesting `depth`. Recursion is bounded by `max_depth`.
-pub(crate) fn decode_value(r: &mut Reader<'_>, depth: usize, max_depth: usize) -> Result<Value, WireError> {
+///
+/// Scalars are decoded inline in the caller, so the value is built where it is stored; returning
+/// a `Value` from an out-of-line call cost a store-forwarding stall per value. Lists and maps go
+/// through [`decode_container`].
+#[inline(always)]
+pub(crate) fn decode_value(r: &mut Reader<'_>, depth: usize, max_depth: usize) -> ReadResult<Value> {
     Ok(match r.u8("value tag")? {
         tag::NULL => Value::Null,
         tag::FALSE => Value::Bool(false),
@@ -104,36 +109,37 @@ pub(crate) fn decode_value(r: &mut Reader<'_>, depth: usize, max_depth: usize) -
             let n = r.count("bytes value", 1, 0)?;
             Value::Bytes(r.bytes(n, "bytes value")?)
         }
-        tag::LIST => {
-            if depth >= max_depth {
-                return Err(WireError::TooDeep { limit: max_depth });
-            }
-            let n = r.count("list", 1, cost::VALUE)?;
-            let mut items = Vec::with_capacity(n);
-            for _ in 0..n {
-                items.push(decode_value(r, depth + 1, max_depth)?);
-            }
-            Value::List(items)
-        }
-        tag::MAP => {
-            if depth >= max_depth {
-                return Err(WireError::TooDeep { limit: max_depth });
-            }
-            let n = r.count("map", 2, cost::MAP_ENTRY)?;
-            let mut entries: Vec<(SmolStr, Value)> = Vec::with_capacity(n);
-            for _ in 0..n {
-                let key = r.str("map key")?;
-                if entries.last().is_some_and(|(prev, _)| prev.as_str() >= key.as_str()) {
-                    return Err(WireError::UnorderedMapKeys);
-                }
-                let item = decode_value(r, depth + 1, max_depth)?;
-                entries.push((key, item));
-            }
-            // Already strictly sorted, so this builds the tree in one pass.
-            Value::Map(entries.into_iter().collect::<BTreeMap<_, _>>())
-        }
-        other => return Err(WireError::UnknownValueTag(other)),
+        t @ (tag::LIST | tag::MAP) => decode_container(r, t, depth, max_depth)?,
+        other => return Err(r.fail(WireError::UnknownValueTag(other))),
     })
+}
+
+/// Reads the rest of a list or map whose tag was `t`.
+#[inline(never)]
+fn decode_container(r: &mut Reader<'_>, t: u8, depth: usize, max_depth: usize) -> ReadResult<Value> {
+    if depth >= max_depth {
+        return Err(r.fail(WireError::TooDeep { limit: max_depth }));
+    }
+    if t == tag::LIST {
+        let n = r.count("list", 1, cost::VALUE)?;
+        let mut items = Vec::with_capacity(n);
+        for _ in 0..n {
+            items.push(decode_value(r, depth + 1, max_depth)?);
+        }
+        return Ok(Value::List(items));
+    }
+    let n = r.count("map", 2, cost::MAP_ENTRY)?;
+    let mut entries: Vec<(SmolStr, Value)> = Vec::with_capacity(n);
+    for _ in 0..n {
+        let key = r.str("map key")?;
+        if entries.last().is_some_and(|(prev, _)| prev.as_str() >= key.as_str()) {
+            return Err(r.fail(WireError::UnorderedMapKeys));
+        }
+        let item = decode_value(r, depth + 1, max_depth)?;
+        entries.push((key, item));
+    }
+    // Already strictly sorted, so this builds the tree in one pass.
+    Ok(Value::Map(entries.into_iter().collect::<BTreeMap<_, _>>()))
 }
 
 #[cfg(test)]
@@ -151,7 +157,7 @@ mod tests {
     fn dec(bytes: &[u8]) -> Result<Value, WireError> {
         let b = Bytes::copy_from_slice(bytes);
         let mut r = Reader::new(&b, usize::MAX);
-        let v = decode_value(&mut r, 0, 64)?;
+        let v = decode_value(&mut r, 0, 64).map_err(|bail| r.take_error(bail))?;
         assert_eq!(r.remaining(), 0, "value left bytes unread");
         Ok(v)
     }
