@@ -46,8 +46,8 @@ mod tuple;
 mod value;
 mod values;
 
-pub use clock::{Clock, SharedClock, SystemClock, TaskWaker, system_clock};
 pub use builder::{BoltDeclarer, SpoutDeclarer, TopologyBuilder};
+pub use clock::{Clock, SharedClock, SystemClock, TaskWaker, system_clock};
 pub use collector::{BasicCollector, BoltCollector, BoltOutput, SpoutCollector, SpoutOutput};
 pub use component::{BasicBolt, BasicBoltAdapter, Bolt, ComponentError, Failed, Spout};
 pub use config::{Config, ConfigProblem};

@@ -147,7 +147,7 @@ fn word_count(spouts: u32, splits: u32, counts: u32, ackers: u64, chaining: bool
     })
     .fields_grouping("split", ["word"]);
     let mut conf = config(ackers);
-    conf.set_chaining(chaining);
+    conf.set_chaining(chaining).set("squall.complete.latency.sample.rate", 1.0);
     let cluster = LocalCluster::new();
     cluster.submit("wc", &conf, b.build().unwrap(), RunOptions::new()).unwrap();
     let stats = cluster.take("wc").unwrap().run_to_completion(Duration::from_secs(60)).unwrap();

@@ -12,6 +12,8 @@ pub enum KeyKind {
     OptInt(i64),
     /// A number in this closed range.
     Float(f64, f64),
+    /// A number in this closed range, or null (unset).
+    OptFloat(f64, f64),
     /// A boolean.
     Bool,
     /// A string.
@@ -23,13 +25,17 @@ pub enum KeyKind {
 impl KeyKind {
     pub(super) fn check(self, v: &Value) -> Result<(), String> {
         match (self, v) {
-            (KeyKind::OptInt(_) | KeyKind::OptStr, Value::Null) => Ok(()),
+            (KeyKind::OptInt(_) | KeyKind::OptStr | KeyKind::OptFloat(..), Value::Null) => Ok(()),
             (KeyKind::Int(min) | KeyKind::OptInt(min), Value::I64(n)) if *n >= min => Ok(()),
             (KeyKind::Int(min) | KeyKind::OptInt(min), Value::I64(n)) => {
                 Err(format!("must be at least {min}, got {n}"))
             }
-            (KeyKind::Float(lo, hi), v) if v.as_f64().is_some_and(|f| (lo..=hi).contains(&f)) => Ok(()),
-            (KeyKind::Float(lo, hi), v) if v.as_f64().is_some() => {
+            (KeyKind::Float(lo, hi) | KeyKind::OptFloat(lo, hi), v)
+                if v.as_f64().is_some_and(|f| (lo..=hi).contains(&f)) =>
+            {
+                Ok(())
+            }
+            (KeyKind::Float(lo, hi) | KeyKind::OptFloat(lo, hi), v) if v.as_f64().is_some() => {
                 Err(format!("must be between {lo} and {hi}, got {v}"))
             }
             (KeyKind::Bool, Value::Bool(_)) | (KeyKind::Str | KeyKind::OptStr, Value::Str(_)) => Ok(()),
@@ -42,6 +48,7 @@ impl KeyKind {
             KeyKind::Int(_) => "an integer",
             KeyKind::OptInt(_) => "an integer or null",
             KeyKind::Float(..) => "a number",
+            KeyKind::OptFloat(..) => "a number or null",
             KeyKind::Bool => "true or false",
             KeyKind::Str => "a string",
             KeyKind::OptStr => "a string or null",
@@ -150,6 +157,9 @@ keys! {
     /// squall only: milliseconds between tick tuples, for components that need ticks finer than a
     /// second (window triggers); takes precedence over `topology.tick.tuple.freq.secs` when set.
     SQUALL_TICK_TUPLE_FREQ_MILLIS = "squall.tick.tuple.freq.millis": KeyKind::OptInt(1);
+    /// squall only: the fraction of tracked spout emits timed for complete latency (percentiles);
+    /// unset means `topology.stats.sample.rate`. Latency benchmarks set 1.0.
+    SQUALL_COMPLETE_LATENCY_SAMPLE_RATE = "squall.complete.latency.sample.rate": KeyKind::OptFloat(0.000001, 1.0);
     /// squall only: how many times within a minute an executor whose component declared itself
     /// broken (a dead subprocess) is restarted before the topology stops with that error.
     SQUALL_EXECUTOR_RESTARTS_PER_MINUTE = "squall.executor.restarts.per.minute": KeyKind::Int(0);

@@ -120,6 +120,34 @@ struct Entry {
     start_ms: u64,
 }
 
+fn apply(entry: &mut Entry, input: AckerInput) {
+    match input {
+        AckerInput::Init { value, spout_task, .. } => {
+            entry.value ^= value;
+            entry.spout_task = Some(spout_task);
+        }
+        AckerInput::Ack { value, .. } => entry.value ^= value,
+        AckerInput::Fail { .. } => entry.failed = true,
+        AckerInput::ResetTimeout { .. } => entry.reset = true,
+    }
+}
+
+/// What to tell the spout about `entry`, and whether the entry is done.
+fn decide(entry: &mut Entry, root: u64, now_ms: u64) -> (Option<AckerOutput>, bool) {
+    let Some(spout_task) = entry.spout_task else { return (None, false) };
+    if entry.value == 0 {
+        let latency_ms = now_ms.saturating_sub(entry.start_ms);
+        (Some(AckerOutput::Acked { spout_task, root, latency_ms }), true)
+    } else if entry.failed {
+        (Some(AckerOutput::Failed { spout_task, root }), true)
+    } else if entry.reset {
+        entry.reset = false;
+        (Some(AckerOutput::TimeoutReset { spout_task, root }), false)
+    } else {
+        (None, false)
+    }
+}
+
 /// Storm's acker: an XOR ledger per root in three rotating buckets.
 #[derive(Default)]
 pub struct Acker {
@@ -136,46 +164,27 @@ impl Acker {
     /// Applies one message received at `now_ms`; returns what to tell the spout, if anything.
     pub fn handle(&mut self, input: AckerInput, now_ms: u64) -> Option<AckerOutput> {
         let root = input.root();
-        let found = self.buckets.iter().position(|b| b.contains_key(&root));
-        let move_to_newest = matches!(input, AckerInput::Fail { .. } | AckerInput::ResetTimeout { .. });
-        let bucket = match found {
-            Some(i) if move_to_newest && i != 0 => {
+        // One lookup per message in the common case: most roots are found in the newest bucket.
+        for i in 0..self.buckets.len() {
+            let Some(entry) = self.buckets[i].get_mut(&root) else { continue };
+            apply(entry, input);
+            let (decision, remove) = decide(entry, root, now_ms);
+            if remove {
+                self.buckets[i].remove(&root);
+            } else if i != 0 && matches!(input, AckerInput::Fail { .. } | AckerInput::ResetTimeout { .. }) {
+                // Fails and resets move the entry to the newest bucket (Storm's rotating map).
                 let e = self.buckets[i].remove(&root).expect("just found");
                 self.buckets[0].insert(root, e);
-                0
             }
-            Some(i) => i,
-            None => {
-                let fresh =
-                    Entry { value: 0, spout_task: None, failed: false, reset: false, start_ms: now_ms };
-                self.buckets[0].insert(root, fresh);
-                0
-            }
-        };
-        let entry = self.buckets[bucket].get_mut(&root).expect("present");
-        match input {
-            AckerInput::Init { value, spout_task, .. } => {
-                entry.value ^= value;
-                entry.spout_task = Some(spout_task);
-            }
-            AckerInput::Ack { value, .. } => entry.value ^= value,
-            AckerInput::Fail { .. } => entry.failed = true,
-            AckerInput::ResetTimeout { .. } => entry.reset = true,
+            return decision;
         }
-        let spout_task = entry.spout_task?;
-        if entry.value == 0 {
-            let latency_ms = now_ms.saturating_sub(entry.start_ms);
-            self.buckets[bucket].remove(&root);
-            Some(AckerOutput::Acked { spout_task, root, latency_ms })
-        } else if entry.failed {
-            self.buckets[bucket].remove(&root);
-            Some(AckerOutput::Failed { spout_task, root })
-        } else if entry.reset {
-            entry.reset = false;
-            Some(AckerOutput::TimeoutReset { spout_task, root })
-        } else {
-            None
+        let mut entry = Entry { value: 0, spout_task: None, failed: false, reset: false, start_ms: now_ms };
+        apply(&mut entry, input);
+        let (decision, remove) = decide(&mut entry, root, now_ms);
+        if !remove {
+            self.buckets[0].insert(root, entry);
         }
+        decision
     }
 
     /// Rotates the buckets (once per message timeout); returns how many entries were dropped.

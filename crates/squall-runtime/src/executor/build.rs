@@ -32,6 +32,16 @@ impl LoadSource for QueueLoads {
     }
 }
 
+/// One tracked emit in this many is timed for complete latency: `squall.complete.latency.sample.rate`
+/// if set (1.0 times every tree, for latency percentiles), else `topology.stats.sample.rate`.
+pub(crate) fn complete_sample_every(config: &squall_api::Config) -> u32 {
+    let rate = config
+        .get_f64(squall_api::config::SQUALL_COMPLETE_LATENCY_SAMPLE_RATE)
+        .unwrap_or_else(|| config.stats_sample_rate())
+        .clamp(1e-6, 1.0);
+    (1.0 / rate).round().clamp(1.0, 1e6) as u32
+}
+
 /// A fresh instance of the component at plan index `component`.
 pub(crate) fn instantiate(shared: &Shared, component: usize) -> Instance {
     let c = &shared.plan.components[component];
@@ -83,6 +93,7 @@ pub(crate) fn build_executor(
     let settings = GrouperSettings::from_config(config);
     let mut rng = fastrand::Rng::with_seed(seed);
     let sample_every = (1.0 / config.stats_sample_rate()).round().clamp(1.0, 1e6) as u32;
+    let complete_every = complete_sample_every(config);
     let mut slots = Vec::with_capacity(me.tasks.len());
     for (slot, &task) in me.tasks.iter().enumerate() {
         let placement = *plan.placement(task).expect("planned task");
@@ -157,6 +168,7 @@ pub(crate) fn build_executor(
             unreliable_acks: Vec::new(),
             sampled: Default::default(),
             sample_countdown: 1 + rng.u32(0..sample_every),
+            complete_countdown: 1 + rng.u32(0..complete_every),
             debug: c.config.debug(),
             fatal: None,
             errors: Vec::new(),
@@ -188,6 +200,7 @@ pub(crate) fn build_executor(
         routes,
         reliable: plan.reliable(),
         sample_every,
+        complete_every,
         clock: shared.clock.clone(),
         current: std::cell::Cell::new(usize::MAX),
         broken: std::cell::Cell::new(false),

@@ -23,11 +23,12 @@ impl Executor {
     /// Processes every message of `batch`.
     pub(crate) fn process(&mut self, mut batch: Batch) {
         let mut counted = 0u64;
+        let mut now = None;
         for msg in batch.drain(..) {
             if msg.counts() {
                 counted += 1;
             }
-            self.handle(msg);
+            self.handle(msg, &mut now);
             // Restart a broken instance before the next message, so only the tuples it held are lost.
             if self.env.broken.get() {
                 self.restart_broken();
@@ -45,13 +46,14 @@ impl Executor {
             if msg.counts() {
                 self.done += 1;
             }
-            self.handle(msg);
+            self.handle(msg, &mut None);
             any = true;
         }
         any
     }
 
-    fn handle(&mut self, msg: Message) {
+    /// Handles one message; `now` caches the clock for the batch (read only by acker traffic).
+    fn handle(&mut self, msg: Message, now: &mut Option<u64>) {
         match msg {
             Message::Tuple { target, tuple } => {
                 if let Some(slot) = self.slot_of(target) {
@@ -60,7 +62,8 @@ impl Executor {
             }
             Message::ToAcker { acker, input } => {
                 if let Some(slot) = self.slot_of(acker) {
-                    self.acker(slot, input);
+                    let now = *now.get_or_insert_with(|| self.env.clock.now_millis());
+                    self.acker(slot, input, now);
                 }
             }
             Message::ToSpout(output) => self.answer(output),
@@ -102,8 +105,7 @@ impl Executor {
         }
     }
 
-    fn acker(&mut self, slot: usize, input: AckerInput) {
-        let now = self.env.clock.now_millis();
+    fn acker(&mut self, slot: usize, input: AckerInput, now: u64) {
         let core = &mut self.slots[slot].core;
         core.counters.executed[0] += 1;
         let Instance::Acker(acker) = &mut self.slots[slot].instance else { return };
@@ -136,7 +138,10 @@ impl Executor {
         let previous = self.env.current.replace(slot);
         match output {
             AckerOutput::Acked { .. } => {
-                s.core.counters.record_complete(p.stream, p.emitted.elapsed());
+                s.core.counters.acked[p.stream] += 1;
+                if let Some(emitted) = p.emitted {
+                    s.core.counters.record_complete(p.stream, emitted.elapsed());
+                }
                 if s.core.debug {
                     tracing::debug!(component = %s.core.context.this_component_id(), task = task.0, "spout ack {:?}", p.msg_id);
                 }

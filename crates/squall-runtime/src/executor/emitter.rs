@@ -256,7 +256,14 @@ impl Emitter<'_> {
             return None;
         }
         let root = self.core.rng.u64(1..);
-        self.core.pending.insert(root, PendingTuple { msg_id, stream: si, emitted: Instant::now() });
+        self.core.complete_countdown -= 1;
+        let emitted = if self.core.complete_countdown == 0 {
+            self.core.complete_countdown = self.env.complete_every;
+            Some(Instant::now())
+        } else {
+            None
+        };
+        self.core.pending.insert(root, PendingTuple { msg_id, stream: si, emitted });
         Some(root)
     }
 }

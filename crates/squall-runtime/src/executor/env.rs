@@ -29,6 +29,8 @@ pub(crate) struct ExecEnv {
     pub reliable: bool,
     /// One execute in this many is timed.
     pub sample_every: u32,
+    /// One tracked spout emit in this many is timed for complete latency.
+    pub complete_every: u32,
     pub clock: SharedClock,
     /// The slot whose component is running (to name it if it panics).
     pub current: Cell<usize>,

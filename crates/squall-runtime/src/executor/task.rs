@@ -28,8 +28,8 @@ pub(crate) struct PendingTuple {
     pub msg_id: Value,
     /// The output stream (index into the task's outputs).
     pub stream: usize,
-    /// When it was emitted.
-    pub emitted: Instant,
+    /// When it was emitted, for the trees sampled for complete latency.
+    pub emitted: Option<Instant>,
 }
 
 /// One output stream of a task, with the groupers of its consumers.
@@ -77,6 +77,8 @@ pub(crate) struct TaskCore {
     /// Process-latency samples in flight: first anchor edge → execute start.
     pub sampled: IdMap<Instant>,
     pub sample_countdown: u32,
+    /// Countdown to the next tracked emit sampled for complete latency.
+    pub complete_countdown: u32,
     pub debug: bool,
     pub fatal: Option<ComponentError>,
     pub errors: Vec<ReportedError>,

@@ -59,10 +59,9 @@ impl TaskCounters {
         }
     }
 
-    /// Records a completed tree of output stream `stream` that took `latency`.
+    /// Records the complete latency of a sampled tree of output stream `stream`.
     pub fn record_complete(&mut self, stream: usize, latency: Duration) {
         let us = u64::try_from(latency.as_micros()).unwrap_or(u64::MAX).max(1);
-        self.acked[stream] += 1;
         self.complete_us[stream] += us;
         if let Some(h) = &mut self.complete_hist {
             h.saturating_record(us);
