@@ -17,8 +17,30 @@
 //!
 //! Where squall departs from Storm's Flux, it is stricter, never silently different: unresolved
 //! placeholders, duplicate keys and duplicate ids, `ref`s to unknown components and unknown class
-//! names are errors (Storm warns, keeps the last, passes `null` or fails at run time). Each module
-//! documents its rules.
+//! names are errors (Storm warns, keeps the last, passes `null` or fails at run time).
+//!
+//! # Rules, as Storm's Flux has them unless marked
+//!
+//! - **Substitution** runs on the raw text, line by line (lines end at `\n`, `\r\n` or `\r`), before
+//!   YAML parsing. Per line one placeholder is substituted, the last `${...}`: `${ENV-NAME}` from
+//!   the environment with `env_filter`, `${key[N]}` as element N of a property written like
+//!   `["a", "b"]`, `${key}` from the properties file; every occurrence of it on the line. *squall:*
+//!   an unresolvable placeholder, or a second different one on a line, is an error (full-line
+//!   comments excepted).
+//! - **Keys** a Flux model class lacks are errors, as in Storm. *squall:* a key given twice in one
+//!   map, and two spouts, bolts or components with one id, are errors too.
+//! - **Scalars** follow SnakeYAML: plain `yes`/`no`/`on`/`off` are booleans; `y`/`n` are strings.
+//! - **Includes** merge `name`, `config`, `components`, `spouts` and `bolts` by key or id (kept
+//!   unless `override: true`) and append `streams`; an include's own includes are ignored. *squall:*
+//!   a relative `file` is looked up next to the including file, then in the working directory; a
+//!   `resource` in the including file's directory and each directory above it.
+//! - **References** (`ref`, `reflist`) are recognised as whole arguments only, and a component may
+//!   only refer to components declared above it.
+//! - **Bolts** that no stream ends at are left out of the topology (with a warning), as in Storm.
+//! - **`topologySource`** and **`workerHooks`** are rejected as not supported; `onHeapMemoryLoad`,
+//!   `offHeapMemoryLoad` and `cpuLoad` are accepted and ignored.
+//! - The **resources directory** (where shell components run, what relative paths in built-in
+//!   components' arguments are relative to) is the directory of the top-level file.
 //!
 //! ```
 //! use std::path::Path;
