@@ -80,3 +80,8 @@ pub fn run_local(name: &str, config: &Config, topology: Topology) -> Result<Topo
     cluster.submit(name, config, topology, RunOptions::new())?;
     cluster.take(name)?.run_to_completion(Duration::from_secs(600))
 }
+
+/// The README's examples, compiled and run as doctests so they cannot rot.
+#[doc = include_str!("../../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
