@@ -22,7 +22,7 @@ pub struct Limits {
     /// message, value, map entry, anchor and task-list entry is charged its in-memory size (see
     /// FORMAT.md, "Memory budget"). Strings and byte strings are not charged: they never take more
     /// than the frame itself. Caps how much a small frame can expand into (a 1-byte `Null` becomes
-    /// a 32-byte [`Value`]). Default 64 MiB.
+    /// a whole [`Value`], a 1-byte heartbeat a whole [`WireMessage`]). Default 64 MiB.
     pub max_decoded_bytes: usize,
 }
 
