@@ -4,6 +4,11 @@
 //! apart from floats, and raw bytes, so multilang components (which exchange JSON) and Rust components
 //! see the same data. Strings are [`SmolStr`]: short ones (up to 23 bytes, e.g. words) live inline
 //! and cloning any string is O(1), which keeps the tuple path free of allocations for typical keys.
+//!
+//! A `Value` is 24 bytes: lists, maps and byte strings are boxed so that the common scalar and
+//! string values keep tuples small (a tuple is moved several times between emit and execute, and
+//! its size is what bounds a batched hand-off between threads). Build them with [`Value::list`],
+//! [`Value::map`] and [`Value::bytes`], or `From`.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -28,14 +33,29 @@ pub enum Value {
     /// A UTF-8 string; cheap to clone.
     Str(SmolStr),
     /// Raw bytes; cheap to clone.
-    Bytes(Bytes),
+    Bytes(Box<Bytes>),
     /// An ordered list of values.
-    List(Vec<Value>),
+    List(Box<Vec<Value>>),
     /// A map from string keys to values, ordered by key.
-    Map(BTreeMap<SmolStr, Value>),
+    Map(Box<BTreeMap<SmolStr, Value>>),
 }
 
 impl Value {
+    /// A list value.
+    pub fn list(items: Vec<Value>) -> Self {
+        Value::List(Box::new(items))
+    }
+
+    /// A map value.
+    pub fn map(entries: BTreeMap<SmolStr, Value>) -> Self {
+        Value::Map(Box::new(entries))
+    }
+
+    /// A byte-string value.
+    pub fn bytes(bytes: impl Into<Bytes>) -> Self {
+        Value::Bytes(Box::new(bytes.into()))
+    }
+
     /// The name of this value's kind, for error messages.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -197,22 +217,22 @@ impl From<SmolStr> for Value {
 }
 impl From<Bytes> for Value {
     fn from(v: Bytes) -> Self {
-        Value::Bytes(v)
+        Value::bytes(v)
     }
 }
 impl From<Vec<u8>> for Value {
     fn from(v: Vec<u8>) -> Self {
-        Value::Bytes(Bytes::from(v))
+        Value::bytes(v)
     }
 }
 impl From<Vec<Value>> for Value {
     fn from(v: Vec<Value>) -> Self {
-        Value::List(v)
+        Value::list(v)
     }
 }
 impl From<BTreeMap<SmolStr, Value>> for Value {
     fn from(v: BTreeMap<SmolStr, Value>) -> Self {
-        Value::Map(v)
+        Value::map(v)
     }
 }
 impl<T: Into<Value>> From<Option<T>> for Value {
@@ -279,21 +299,21 @@ impl<'de> Visitor<'de> for ValueVisitor {
         Ok(Value::from(v))
     }
     fn visit_bytes<E>(self, v: &[u8]) -> Result<Value, E> {
-        Ok(Value::Bytes(Bytes::copy_from_slice(v)))
+        Ok(Value::bytes(Bytes::copy_from_slice(v)))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
         while let Some(item) = seq.next_element()? {
             items.push(item);
         }
-        Ok(Value::List(items))
+        Ok(Value::list(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut out = BTreeMap::new();
         while let Some((k, v)) = map.next_entry::<SmolStr, Value>()? {
             out.insert(k, v);
         }
-        Ok(Value::Map(out))
+        Ok(Value::map(out))
     }
 }
 
@@ -303,18 +323,23 @@ mod tests {
 
     #[test]
     fn json_round_trip_keeps_integers_apart_from_floats() {
-        let v = Value::List(vec![
+        let v = Value::list(vec![
             Value::Null,
             Value::Bool(true),
             Value::I64(-3),
             Value::F64(2.5),
             Value::from("word"),
-            Value::Map(BTreeMap::from([(SmolStr::new("k"), Value::I64(1))])),
+            Value::map(BTreeMap::from([(SmolStr::new("k"), Value::I64(1))])),
         ]);
         let text = serde_json::to_string(&v).unwrap();
         assert_eq!(text, r#"[null,true,-3,2.5,"word",{"k":1}]"#);
         let back: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(back, v);
+    }
+
+    #[test]
+    fn a_value_is_24_bytes() {
+        assert_eq!(std::mem::size_of::<Value>(), 24);
     }
 
     #[test]

@@ -99,8 +99,8 @@ impl Node {
             Kind::Int(i) => Value::I64(*i),
             Kind::Float(f) => Value::F64(*f),
             Kind::Str(s) => Value::from(s.as_str()),
-            Kind::Seq(items) => Value::List(items.iter().map(Node::to_value).collect()),
-            Kind::Map(entries) => Value::Map(
+            Kind::Seq(items) => Value::list(items.iter().map(Node::to_value).collect()),
+            Kind::Map(entries) => Value::map(
                 entries
                     .iter()
                     .map(|(k, v)| (SmolStr::from(k.key_text()), v.to_value()))

@@ -121,7 +121,7 @@ fn json_lines_file_bolt_writes_exact_json_lines_before_acking() {
     bolt.prepare(&context("sink", 0, 1, Some(&dir))).unwrap();
     let mut out = BoltRecord::default();
     let fields = ["word", "count", "extra"];
-    let nested = Value::List(vec![Value::F64(1.5), Value::Null, Value::from("q\"uote")]);
+    let nested = Value::list(vec![Value::F64(1.5), Value::Null, Value::from("q\"uote")]);
     let inputs = [
         tuple("count", &fields, values!["cow", 3, nested]),
         tuple("count", &fields, values!["é", -1, Value::F64(f64::NAN)]),

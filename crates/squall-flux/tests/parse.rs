@@ -124,7 +124,7 @@ fn properties_and_environment_are_substituted_before_parsing() {
     assert_eq!(t.config.get_str("test.env.value"), Some("squall-flux"));
     assert_eq!(
         t.config.get_own("list.property.target"),
-        Some(&Value::List(vec!["A string list".into(), "second".into()])),
+        Some(&Value::list(vec!["A string list".into(), "second".into()])),
         "a property written as a list becomes a YAML list"
     );
     assert_eq!(t.config.get_str("list.element.property.target"), Some("second"));
@@ -204,7 +204,7 @@ fn per_component_settings_reach_the_topology() {
     let bolt = t.topology.component("bolt-1").unwrap();
     assert_eq!((bolt.parallelism, bolt.num_tasks), (2, Some(6)));
     assert_eq!(bolt.config.tick_tuple_freq_secs(), Some(5));
-    assert_eq!(bolt.config.get_own("my.own.key"), Some(&Value::List(vec![Value::I64(1), Value::I64(2)])));
+    assert_eq!(bolt.config.get_own("my.own.key"), Some(&Value::list(vec![Value::I64(1), Value::I64(2)])));
     assert!(
         t.topology.component("bolt-unused").is_none(),
         "a bolt no stream ends at is left out, as in Storm"

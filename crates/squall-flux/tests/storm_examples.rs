@@ -112,7 +112,7 @@ fn shell_components_with_component_config() {
         assert_eq!(config.get_str("rabbitmq.configfile"), Some("etc/rabbit.yml"), "{id}");
         assert_eq!(
             config.get_own("publisher.data_paths"),
-            Some(&Value::List(vec!["actions".into()])),
+            Some(&Value::list(vec!["actions".into()])),
             "{id}"
         );
     }
@@ -124,7 +124,7 @@ fn substitution_from_properties_and_environment() {
     let t = load_with("configs/substitution-test.yaml", &options);
     assert_eq!(t.name, "substitution-topology");
     assert_eq!(t.config.get_str("test.env.value"), std::env::var("PATH").ok().as_deref());
-    assert_eq!(t.config.get_own("list.property.target"), Some(&Value::List(vec!["A string list".into()])));
+    assert_eq!(t.config.get_own("list.property.target"), Some(&Value::list(vec!["A string list".into()])));
     assert_eq!(t.config.get_str("list.element.property.target"), Some("A string list"));
 }
 

@@ -112,7 +112,7 @@ fn named_streams_task_id_replies_and_direct_emits() {
             Rec::Emit {
                 stream: "default".into(),
                 anchors: anchors.clone(),
-                values: vec![v("pear"), Value::List(vec![Value::I64(3), Value::I64(4)])],
+                values: vec![v("pear"), Value::list(vec![Value::I64(3), Value::I64(4)])],
                 direct: None,
                 msg_id: None
             },
@@ -147,7 +147,7 @@ fn storm_py_children_get_task_ids_for_emits_without_need_task_ids() {
             Rec::Emit {
                 stream: "default".into(),
                 anchors: vec![vec![v(w)]],
-                values: vec![v(w), Value::List(vec![Value::I64(4)])],
+                values: vec![v(w), Value::list(vec![Value::I64(4)])],
                 direct: None,
                 msg_id: None,
             },

@@ -61,8 +61,8 @@ fn json_value() -> impl Strategy<Value = Value> {
     ];
     leaf.prop_recursive(3, 24, 4, |inner| {
         prop_oneof![
-            proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::List),
-            proptest::collection::btree_map(".{0,6}".prop_map(Into::into), inner, 0..4).prop_map(Value::Map),
+            proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::list),
+            proptest::collection::btree_map(".{0,6}".prop_map(Into::into), inner, 0..4).prop_map(Value::map),
         ]
     })
 }

@@ -195,7 +195,7 @@ impl Running {
     fn late(&self, tuple: &Tuple, collector: &mut BoltCollector<'_>) {
         match &self.late_stream {
             Some(stream) => {
-                collector.emit_to(stream, &[tuple], values![Value::List(tuple.values().to_vec())]);
+                collector.emit_to(stream, &[tuple], values![Value::list(tuple.values().to_vec())]);
             }
             None => tracing::trace!(component = %self.component, ?tuple, "late tuple dropped"),
         }

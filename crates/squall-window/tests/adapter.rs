@@ -83,7 +83,7 @@ fn event_time_windows_follow_the_watermark_and_late_tuples_go_to_the_late_stream
             Out::Emit {
                 stream: "late".into(),
                 anchors: vec![3],
-                values: vec![Value::List(vec![Value::I64(3), Value::I64(1020)])],
+                values: vec![Value::list(vec![Value::I64(3), Value::I64(1020)])],
             },
             Out::Ack(3),
         ],

@@ -142,7 +142,7 @@ mod tests {
     use squall_api::OutputDeclarer;
 
     fn strings(items: &[&str]) -> Arg {
-        Arg::Value(Value::List(items.iter().map(|s| Value::from(*s)).collect()))
+        Arg::Value(Value::list(items.iter().map(|s| Value::from(*s)).collect()))
     }
 
     #[test]
@@ -170,7 +170,7 @@ mod tests {
         assert_eq!(streams, vec!["default[sentence]", "rejects[line, reason]"]);
         let config = spout.component_config();
         assert_eq!(config.get_str("rabbitmq.configfile"), Some("etc/rabbit.yml"));
-        assert_eq!(config.get_own("publisher.data_paths"), Some(&Value::List(vec!["actions".into()])));
+        assert_eq!(config.get_own("publisher.data_paths"), Some(&Value::list(vec!["actions".into()])));
     }
 
     #[test]

@@ -272,7 +272,7 @@ mod tests {
             parse(r#"{"command":"metrics","name":"m","params":{"a":1}}"#),
             ChildMessage::Metrics {
                 name: "m".into(),
-                params: Value::Map([("a".into(), Value::I64(1))].into_iter().collect())
+                params: Value::map([("a".into(), Value::I64(1))].into_iter().collect())
             }
         );
         assert_eq!(parse(r#"{"command":"sync"}"#), ChildMessage::Sync);

@@ -228,6 +228,7 @@ pub(crate) fn build_executor(
         idle: 0,
         flush_interval: if flush_ms == 0 { Duration::MAX } else { Duration::from_millis(flush_ms) },
         spout_wait: config.wait_levels("spout"),
+        bolt_wait: config.wait_levels("bolt"),
         recv_skips,
         shared,
     }

@@ -56,6 +56,7 @@ pub(crate) struct Executor {
     pub idle: u64,
     pub flush_interval: std::time::Duration,
     pub spout_wait: (u64, u64, u64),
+    pub bolt_wait: (u64, u64, u64),
     /// Loop iterations between checks of the queue when a spout executor runs without acking.
     pub recv_skips: u32,
 }

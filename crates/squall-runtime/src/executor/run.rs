@@ -21,7 +21,7 @@ const MAX_WAIT: Duration = Duration::from_millis(100);
 /// How often statistics are published.
 const PUBLISH_EVERY: Duration = Duration::from_secs(1);
 /// Iterations between checks of the flush and publish clocks while busy.
-const CLOCK_CHECK_EVERY: u32 = 64;
+const CLOCK_CHECK_EVERY: u32 = 256;
 
 impl Executor {
     /// Runs until stopped.
@@ -73,10 +73,14 @@ impl Executor {
                     }
                 }
             } else {
-                self.flush();
-                self.publish_counters();
-                if !self.out.is_blocked() && self.out.to_self.is_empty() {
-                    self.signals.idle.store(true, Ordering::Release);
+                // Publish once per idle spell (and while blocked, when overflow may change), not on
+                // every idle iteration of a progressive wait.
+                if self.idle == 0 || self.out.is_blocked() || !self.spouts.is_empty() {
+                    self.flush();
+                    self.publish_counters();
+                    if !self.out.is_blocked() && self.out.to_self.is_empty() {
+                        self.signals.idle.store(true, Ordering::Release);
+                    }
                 }
                 if self.last_publish.elapsed() >= PUBLISH_EVERY {
                     self.publish();
@@ -160,6 +164,17 @@ impl Executor {
             }
             Duration::from_millis(sleep_ms.max(1))
         } else {
+            // Storm's progressive bolt wait: retry, then yield (Storm parks 1 ns), then block. A
+            // yielding consumer is picked up by its producer without a wake-up system call, and on
+            // a busy machine yielding hands the core to whoever has work.
+            let (level1, level2, _) = self.bolt_wait;
+            if self.idle <= level1 {
+                return;
+            }
+            if self.idle <= level1 + level2 {
+                std::thread::yield_now();
+                return;
+            }
             MAX_WAIT
         };
         match self.rx.recv_timeout(timeout) {

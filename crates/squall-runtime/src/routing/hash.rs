@@ -55,14 +55,14 @@ fn encode(v: &Value, buf: &mut SmallVec<[u8; 64]>) {
         Value::List(items) => {
             buf.push(6);
             buf.extend_from_slice(&(items.len() as u64).to_le_bytes());
-            for item in items {
+            for item in items.iter() {
                 encode(item, buf);
             }
         }
         Value::Map(map) => {
             buf.push(7);
             buf.extend_from_slice(&(map.len() as u64).to_le_bytes());
-            for (k, item) in map {
+            for (k, item) in map.iter() {
                 buf.extend_from_slice(&(k.len() as u64).to_le_bytes());
                 buf.extend_from_slice(k.as_bytes());
                 encode(item, buf);
