@@ -164,7 +164,7 @@ fn batch_writer_reports_full_then_too_large() {
 fn batch_writer_rolls_back_a_too_deep_value() {
     let mut deep = Value::Null;
     for _ in 0..100 {
-        deep = Value::List(vec![deep]);
+        deep = Value::from(vec![deep]);
     }
     let mut buf = BytesMut::new();
     let mut w = BatchWriter::new(&mut buf, &Limits::default());
@@ -194,15 +194,18 @@ fn wire_tuple_message_id_merges_like_the_api() {
 
 #[test]
 fn nested_maps_round_trip() {
-    let inner = BTreeMap::from([(SmolStr::new(""), Value::Null), (SmolStr::new("z"), Value::List(vec![]))]);
+    let inner = BTreeMap::from([
+        (SmolStr::new(""), Value::Null),
+        (SmolStr::new("z"), Value::from(Vec::<Value>::new())),
+    ]);
     let outer =
-        BTreeMap::from([(SmolStr::new("a"), Value::Map(inner)), (SmolStr::new("b"), Value::I64(i64::MIN))]);
+        BTreeMap::from([(SmolStr::new("a"), Value::from(inner)), (SmolStr::new("b"), Value::I64(i64::MIN))]);
     round_trip(vec![WireMessage::Tuple(WireTuple {
         target_task: TaskId(0),
         stream: u32::MAX,
         source_task: TaskId(0),
         anchors: smallvec![],
-        values: values![Value::Map(outer)],
+        values: values![Value::from(outer)],
     })]);
 }
 

@@ -69,7 +69,7 @@ pub(crate) fn encode_value(
             dst.put_u8(tag::LIST);
             varint::put(dst, items.len() as u64);
             let mut charged = items.len() * cost::VALUE;
-            for item in items {
+            for item in items.iter() {
                 charged += encode_value(dst, item, depth + 1, max_depth)?;
             }
             return Ok(charged);
@@ -81,7 +81,7 @@ pub(crate) fn encode_value(
             dst.put_u8(tag::MAP);
             varint::put(dst, map.len() as u64);
             let mut charged = map.len() * cost::MAP_ENTRY;
-            for (k, item) in map {
+            for (k, item) in map.iter() {
                 put_str(dst, k);
                 charged += encode_value(dst, item, depth + 1, max_depth)?;
             }
@@ -107,7 +107,8 @@ pub(crate) fn decode_value(r: &mut Reader<'_>, depth: usize, max_depth: usize) -
         tag::STR => Value::Str(r.str("string value")?),
         tag::BYTES => {
             let n = r.count("bytes value", 1, 0)?;
-            Value::Bytes(r.bytes(n, "bytes value")?)
+            // `From` rather than a variant: works whether or not `Value` boxes its byte strings.
+            Value::from(r.bytes(n, "bytes value")?)
         }
         t @ (tag::LIST | tag::MAP) => decode_container(r, t, depth, max_depth)?,
         other => return Err(r.fail(WireError::UnknownValueTag(other))),
@@ -126,7 +127,7 @@ fn decode_container(r: &mut Reader<'_>, t: u8, depth: usize, max_depth: usize) -
         for _ in 0..n {
             items.push(decode_value(r, depth + 1, max_depth)?);
         }
-        return Ok(Value::List(items));
+        return Ok(Value::from(items));
     }
     let n = r.count("map", 2, cost::MAP_ENTRY)?;
     let mut entries: Vec<(SmolStr, Value)> = Vec::with_capacity(n);
@@ -139,7 +140,7 @@ fn decode_container(r: &mut Reader<'_>, t: u8, depth: usize, max_depth: usize) -
         entries.push((key, item));
     }
     // Already strictly sorted, so this builds the tree in one pass.
-    Ok(Value::Map(entries.into_iter().collect::<BTreeMap<_, _>>()))
+    Ok(Value::from(entries.into_iter().collect::<BTreeMap<_, _>>()))
 }
 
 #[cfg(test)]
@@ -172,9 +173,9 @@ mod tests {
         assert_eq!(enc(&Value::F64(1.0)), [0x04, 0, 0, 0, 0, 0, 0, 0xf0, 0x3f]);
         assert_eq!(enc(&Value::from("hi")), [0x05, 0x02, b'h', b'i']);
         assert_eq!(enc(&Value::from(vec![1u8, 2])), [0x06, 0x02, 1, 2]);
-        assert_eq!(enc(&Value::List(vec![Value::Null])), [0x07, 0x01, 0x00]);
+        assert_eq!(enc(&Value::from(vec![Value::Null])), [0x07, 0x01, 0x00]);
         let map = BTreeMap::from([(SmolStr::new("a"), Value::Bool(true))]);
-        assert_eq!(enc(&Value::Map(map)), [0x08, 0x01, 0x01, b'a', 0x02]);
+        assert_eq!(enc(&Value::from(map)), [0x08, 0x01, 0x01, b'a', 0x02]);
     }
 
     #[test]
@@ -192,7 +193,7 @@ mod tests {
         let s = "é".repeat(100_000);
         assert_eq!(dec(&enc(&Value::from(s.as_str()))).unwrap(), Value::from(s.as_str()));
         let b = Bytes::from(vec![7u8; 300_000]);
-        assert_eq!(dec(&enc(&Value::Bytes(b.clone()))).unwrap(), Value::Bytes(b));
+        assert_eq!(dec(&enc(&Value::from(b.clone()))).unwrap(), Value::from(b));
     }
 
     #[test]
@@ -206,11 +207,11 @@ mod tests {
     fn depth_limit_applies_both_ways() {
         let mut v = Value::Null;
         for _ in 0..64 {
-            v = Value::List(vec![v]);
+            v = Value::from(vec![v]);
         }
         let bytes = enc(&v);
         assert!(dec(&bytes).is_ok());
-        let deeper = Value::List(vec![v]);
+        let deeper = Value::from(vec![v]);
         let mut b = BytesMut::new();
         assert!(matches!(encode_value(&mut b, &deeper, 0, 64), Err(WireError::TooDeep { limit: 64 })));
         let mut bytes = bytes;
@@ -229,7 +230,7 @@ mod tests {
 
     #[test]
     fn bytes_are_sliced_not_copied() {
-        let frame = Bytes::from(enc(&Value::Bytes(Bytes::from(vec![9u8; 1000]))));
+        let frame = Bytes::from(enc(&Value::from(Bytes::from(vec![9u8; 1000]))));
         let mut r = Reader::new(&frame, usize::MAX);
         let Value::Bytes(b) = decode_value(&mut r, 0, 64).unwrap() else { panic!() };
         assert_eq!(b.as_ptr(), frame[3..].as_ptr());

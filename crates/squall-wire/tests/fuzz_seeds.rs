@@ -26,7 +26,7 @@ fn seed_frames() -> Vec<Vec<Frame>> {
         })
     };
     let map = BTreeMap::from([
-        (SmolStr::new("a"), Value::List(vec![Value::Null, Value::Bool(true)])),
+        (SmolStr::new("a"), Value::from(vec![Value::Null, Value::Bool(true)])),
         (SmolStr::new("b"), Value::F64(-0.0)),
     ]);
     let control = vec![
@@ -48,7 +48,7 @@ fn seed_frames() -> Vec<Vec<Frame>> {
     vec![
         vec![hello.clone()],
         vec![hello.clone(), Frame::Batch(vec![tuple(values!["word", 42])])],
-        vec![Frame::Batch(vec![tuple(values![Value::Map(map), vec![1u8, 2, 3], 1.5, "x".repeat(40)])])],
+        vec![Frame::Batch(vec![tuple(values![Value::from(map), vec![1u8, 2, 3], 1.5, "x".repeat(40)])])],
         vec![Frame::Batch(control)],
         vec![hello, Frame::Batch(vec![])],
     ]

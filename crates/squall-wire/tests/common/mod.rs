@@ -15,10 +15,11 @@ pub fn value_eq(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::F64(x), Value::F64(y)) => x.to_bits() == y.to_bits(),
         (Value::List(x), Value::List(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| value_eq(a, b))
+            x.len() == y.len() && x.iter().zip(y.iter()).all(|(a, b)| value_eq(a, b))
         }
         (Value::Map(x), Value::Map(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|((ka, va), (kb, vb))| ka == kb && value_eq(va, vb))
+            x.len() == y.len()
+                && x.iter().zip(y.iter()).all(|((ka, va), (kb, vb))| ka == kb && value_eq(va, vb))
         }
         _ => a == b,
     }
@@ -76,13 +77,13 @@ pub fn any_value() -> impl Strategy<Value = Value> {
         any::<i64>().prop_map(Value::I64),
         any_f64().prop_map(Value::F64),
         any_str().prop_map(Value::Str),
-        proptest::collection::vec(any::<u8>(), 0..200).prop_map(|b| Value::Bytes(Bytes::from(b))),
+        proptest::collection::vec(any::<u8>(), 0..200).prop_map(|b| Value::from(Bytes::from(b))),
     ];
     leaf.prop_recursive(6, 64, 8, |inner| {
         prop_oneof![
-            proptest::collection::vec(inner.clone(), 0..8).prop_map(Value::List),
+            proptest::collection::vec(inner.clone(), 0..8).prop_map(Value::from),
             proptest::collection::btree_map(any_str(), inner, 0..8)
-                .prop_map(|m: BTreeMap<SmolStr, Value>| Value::Map(m)),
+                .prop_map(|m: BTreeMap<SmolStr, Value>| Value::from(m)),
         ]
     })
 }
