@@ -33,6 +33,14 @@ pub fn status_kib(field: &str) -> u64 {
         .unwrap_or(0)
 }
 
+/// The 1-minute load average, to spot runs measured on a busy machine.
+pub fn load1() -> f64 {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0.0)
+}
+
 /// Resident memory now, MiB.
 pub fn rss_mib() -> f64 {
     status_kib("VmRSS") as f64 / 1024.0

@@ -186,7 +186,8 @@ impl Reporter {
     ///
     /// # Errors
     /// The JSON file cannot be written.
-    pub fn emit(&mut self, row: Row) -> anyhow::Result<()> {
+    pub fn emit(&mut self, mut row: Row) -> anyhow::Result<()> {
+        row.extra.entry("load1".to_owned()).or_insert_with(|| crate::measure::load1().into());
         let mut stdout = std::io::stdout().lock();
         if !self.header_printed {
             writeln!(

@@ -131,7 +131,10 @@ pub fn summarize(path: &Path) -> anyhow::Result<String> {
     // The raw queue.
     let best_raw = lines
         .iter()
-        .filter(|l| l.get("workload").and_then(Json::as_str) == Some("raw-queue"))
+        .filter(|l| {
+            l.get("workload").and_then(Json::as_str) == Some("raw-queue")
+                && l.get("summary").and_then(Json::as_bool) == Some(true)
+        })
         .filter_map(|l| Some((f(l, "tuples_per_s")?, l.get("queue")?.as_str()?.to_owned())))
         .max_by(|a, b| a.0.total_cmp(&b.0));
     let _ = writeln!(w, "\n### const-null against the raw queue\n");

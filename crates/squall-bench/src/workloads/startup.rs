@@ -78,6 +78,7 @@ pub fn startup(reps: u32) -> anyhow::Result<Row> {
         kill_ms.push(k0.elapsed().as_secs_f64() * 1e3);
     }
     let mut row = Row::new("startup", "ms").param("reps", reps.max(1));
+    row.summary = true;
     row.wall_s = t_all.elapsed().as_secs_f64();
     row.cpu_s = cpu_seconds() - cpu0;
     row.peak_rss_mib = peak_rss_mib();
@@ -114,6 +115,7 @@ pub fn memory_at_rest(p: u32) -> anyhow::Result<Row> {
     let threads = std::fs::read_dir("/proc/self/task").map_or(0, |d| d.count());
     cluster.kill("at-rest", Duration::ZERO)?;
     let mut row = Row::new("memory", "MiB").param("parallelism", p).param("topology", "word-count");
+    row.summary = true;
     row.peak_rss_mib = peak_rss_mib();
     row.set("rss_before_mib", baseline);
     row.set("rss_at_rest_mib", at_rest);
