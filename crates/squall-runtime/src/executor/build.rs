@@ -158,6 +158,7 @@ pub(crate) fn build_executor(
             outputs,
             inputs,
             targets: Default::default(),
+            last_stream: ((0, usize::MAX), 0),
             rng: fastrand::Rng::with_seed(rng.u64(..)),
             pending: PendingRoots::new(),
             max_pending: c

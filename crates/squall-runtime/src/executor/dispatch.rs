@@ -10,6 +10,9 @@ use crate::acker::{AckerInput, AckerOutput};
 use crate::message::{Batch, Message};
 use crate::plan::task_index;
 
+/// Most `next_tuple` calls per spout task per loop iteration.
+const SPOUT_CALLS_PER_ROUND: usize = 64;
+
 impl Executor {
     /// The slot of a task this executor hosts.
     #[inline]
@@ -189,7 +192,9 @@ impl Executor {
         }
     }
 
-    /// Calls `next_tuple` once on every spout task that may emit; true if any emitted.
+    /// Calls `next_tuple` on every spout task that may emit: repeatedly (up to
+    /// [`SPOUT_CALLS_PER_ROUND`] times) while it keeps emitting, stays under max-pending and
+    /// nothing overflows, which saves the loop's bookkeeping per tuple. True if any emitted.
     pub(crate) fn call_spouts(&mut self) -> bool {
         let mut emitted = false;
         for i in 0..self.spouts.len() {
@@ -197,31 +202,36 @@ impl Executor {
             let (_, rest) = self.slots.split_at_mut(slot);
             let (s, downstream) = rest.split_first_mut().expect("slot exists");
             let Instance::Spout(spout) = &mut s.instance else { continue };
-            if s.core.pending.len() >= s.core.max_pending {
-                continue;
-            }
             if !s.core.active {
                 s.core.active = true;
                 spout.activate();
             }
-            s.core.emitted_in_call = 0;
             let previous = self.env.current.replace(slot);
-            {
-                let mut em = Emitter {
-                    core: &mut s.core,
-                    downstream,
-                    offset: slot + 1,
-                    out: &mut self.out,
-                    env: &self.env,
-                };
-                spout.next_tuple(&mut SpoutCollector::new(&mut em));
-            }
-            emitted |= s.core.emitted_in_call > 0;
-            if !s.core.unreliable_acks.is_empty() {
-                let acks: Vec<Value> = std::mem::take(&mut s.core.unreliable_acks);
-                for id in acks {
-                    spout.ack(id);
+            for _ in 0..SPOUT_CALLS_PER_ROUND {
+                if s.core.pending.len() >= s.core.max_pending || self.out.is_blocked() {
+                    break;
                 }
+                s.core.emitted_in_call = 0;
+                {
+                    let mut em = Emitter {
+                        core: &mut s.core,
+                        downstream: &mut *downstream,
+                        offset: slot + 1,
+                        out: &mut self.out,
+                        env: &self.env,
+                    };
+                    spout.next_tuple(&mut SpoutCollector::new(&mut em));
+                }
+                if !s.core.unreliable_acks.is_empty() {
+                    let acks: Vec<Value> = std::mem::take(&mut s.core.unreliable_acks);
+                    for id in acks {
+                        spout.ack(id);
+                    }
+                }
+                if s.core.fatal.is_some() || s.core.emitted_in_call == 0 || self.env.broken.get() {
+                    break;
+                }
+                emitted = true;
             }
             s.core.finished = spout.is_finished();
             self.env.current.set(previous);

@@ -38,6 +38,7 @@ pub(crate) struct Emitter<'a> {
 
 /// Runs `tuple` through the bolt in `slot` (called from the executor's queue or by a producer in
 /// the same executor), with statistics and latency sampling.
+#[inline]
 pub(crate) fn run_tuple(
     slot: &mut TaskSlot,
     downstream: &mut [TaskSlot],
@@ -87,7 +88,7 @@ pub(crate) fn run_tuple(
 
 impl Emitter<'_> {
     #[inline]
-    fn stream(&self, stream: &str) -> usize {
+    fn stream(&mut self, stream: &str) -> usize {
         match self.core.output_index(stream) {
             Some(i) => i,
             None => panic!(
@@ -112,8 +113,13 @@ impl Emitter<'_> {
                 out.name
             );
         }
-        for g in &mut out.groupers {
-            g.choose(*task, values, targets);
+        match out.groupers.as_mut_slice() {
+            [only] => only.choose(*task, values, targets),
+            all => {
+                for g in all {
+                    g.choose(*task, values, targets);
+                }
+            }
         }
     }
 
@@ -150,6 +156,21 @@ impl Emitter<'_> {
         if let Some(capture) = &mut core.capture {
             capture.push((core.outputs[si].index, values.clone()));
         }
+        if n == 1 {
+            // The common case, without the copy-per-target bookkeeping below.
+            let target = self.core.targets[0];
+            let id = self.message_id(&anchoring);
+            let init = match (&anchoring, id.anchors().first()) {
+                (Anchoring::Spout(Some(_)), Some(&(_, edge))) => edge,
+                _ => 0,
+            };
+            self.deliver(target, Tuple::new(schema, self.core.task, values, id));
+            if let Anchoring::Spout(Some(root)) = anchoring {
+                let spout_task = self.core.task;
+                self.to_acker(AckerInput::Init { root, value: init, spout_task });
+            }
+            return;
+        }
         let mut values = Some(values);
         let mut init = 0u64;
         for i in 0..n {
@@ -159,36 +180,42 @@ impl Emitter<'_> {
             } else {
                 values.clone().unwrap_or_default()
             };
-            let id = match anchoring {
-                Anchoring::Spout(None) => MessageId::untracked(),
-                Anchoring::Spout(Some(root)) => {
-                    let edge = self.core.rng.u64(..);
-                    init ^= edge;
-                    MessageId::root(root, edge)
-                }
-                Anchoring::Bolt(anchors) => {
-                    let mut id = MessageId::untracked();
-                    if self.env.reliable {
-                        for a in anchors {
-                            let roots = a.message_id().anchors();
-                            if roots.is_empty() {
-                                continue;
-                            }
-                            let edge = self.core.rng.u64(..);
-                            a.xor_ack_val(edge);
-                            for &(root, _) in roots {
-                                id.xor_edge(root, edge);
-                            }
-                        }
-                    }
-                    id
-                }
-            };
+            let id = self.message_id(&anchoring);
+            if let (Anchoring::Spout(Some(_)), Some(&(_, edge))) = (&anchoring, id.anchors().first()) {
+                init ^= edge;
+            }
             self.deliver(target, Tuple::new(schema, self.core.task, v, id));
         }
         if let Anchoring::Spout(Some(root)) = anchoring {
             let spout_task = self.core.task;
             self.to_acker(AckerInput::Init { root, value: init, spout_task });
+        }
+    }
+
+    /// The message id of one copy of an emit: a fresh edge under the spout's root, or the XOR of
+    /// fresh edges under every root of the anchors (recorded in the anchors' ack values).
+    #[inline]
+    fn message_id(&mut self, anchoring: &Anchoring<'_>) -> MessageId {
+        match *anchoring {
+            Anchoring::Spout(None) => MessageId::untracked(),
+            Anchoring::Spout(Some(root)) => MessageId::root(root, self.core.rng.u64(..)),
+            Anchoring::Bolt(anchors) => {
+                let mut id = MessageId::untracked();
+                if self.env.reliable {
+                    for a in anchors {
+                        let roots = a.message_id().anchors();
+                        if roots.is_empty() {
+                            continue;
+                        }
+                        let edge = self.core.rng.u64(..);
+                        a.xor_ack_val(edge);
+                        for &(root, _) in roots {
+                            id.xor_edge(root, edge);
+                        }
+                    }
+                }
+                id
+            }
         }
     }
 

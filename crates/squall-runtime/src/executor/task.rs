@@ -67,6 +67,8 @@ pub(crate) struct TaskCore {
     pub inputs: Vec<&'static StreamSchema>,
     /// Targets of the latest emit.
     pub targets: Targets,
+    /// The (pointer, length) of the stream name last emitted on, and its output index.
+    pub last_stream: ((usize, usize), usize),
     pub counters: TaskCounters,
     pub rng: fastrand::Rng,
     pub pending: PendingRoots<PendingTuple>,
@@ -94,12 +96,16 @@ pub(crate) struct TaskCore {
 impl TaskCore {
     /// The index of output stream `name`.
     #[inline]
-    pub fn output_index(&self, name: &str) -> Option<usize> {
-        // Most components emit on one stream: check the first before searching.
-        match self.outputs.first() {
-            Some(first) if first.name == name => Some(0),
-            _ => self.outputs.iter().position(|o| o.name == name),
+    pub fn output_index(&mut self, name: &str) -> Option<usize> {
+        // Components name streams with string constants: the same pointer as last time is the
+        // same stream, without comparing bytes.
+        let key = (name.as_ptr() as usize, name.len());
+        if key == self.last_stream.0 {
+            return Some(self.last_stream.1);
         }
+        let index = self.outputs.iter().position(|o| o.name == name)?;
+        self.last_stream = (key, index);
+        Some(index)
     }
 
     /// The input index of a tuple with `schema` (ticks and unknown sources map to the last slot).

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use smallvec::SmallVec;
 use squall_api::{Config, CustomStreamGrouping, GlobalStreamId, Grouping, StreamSchema, TaskId, Value};
 
-pub use hash::fields_hash;
+pub use hash::{fields_hash, pick};
 pub use shuffle::{LoadAware, RoundRobin};
 
 /// Target lists as groupers return them: most tuples go to one task.
@@ -222,13 +222,12 @@ impl Grouper {
             Grouper::LoadAware(l) => out.push(l.next()),
             Grouper::Fields { indices, targets } => {
                 let h = fields_hash(values, indices);
-                out.push(targets[(h % targets.len() as u64) as usize]);
+                out.push(targets[pick(h, targets.len())]);
             }
             Grouper::PartialKey { indices, targets, sent } => {
-                let n = targets.len() as u64;
                 let h = fields_hash(values, indices);
-                let i = (h % n) as usize;
-                let mut j = (h.rotate_left(32).wrapping_mul(0x9E37_79B9_7F4A_7C15) % n) as usize;
+                let i = pick(h, targets.len());
+                let mut j = pick(h.rotate_left(32).wrapping_mul(0x9E37_79B9_7F4A_7C15), targets.len());
                 if j == i {
                     j = (j + 1) % targets.len();
                 }
