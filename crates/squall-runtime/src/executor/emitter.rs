@@ -87,7 +87,7 @@ pub(crate) fn run_tuple(
 }
 
 impl Emitter<'_> {
-    #[inline]
+    #[inline(always)]
     fn stream(&mut self, stream: &str) -> usize {
         match self.core.output_index(stream) {
             Some(i) => i,
@@ -194,24 +194,25 @@ impl Emitter<'_> {
 
     /// The message id of one copy of an emit: a fresh edge under the spout's root, or the XOR of
     /// fresh edges under every root of the anchors (recorded in the anchors' ack values).
-    #[inline]
+    #[inline(always)]
     fn message_id(&mut self, anchoring: &Anchoring<'_>) -> MessageId {
+        if !self.env.reliable {
+            return MessageId::untracked();
+        }
         match *anchoring {
             Anchoring::Spout(None) => MessageId::untracked(),
             Anchoring::Spout(Some(root)) => MessageId::root(root, self.core.rng.u64(..)),
             Anchoring::Bolt(anchors) => {
                 let mut id = MessageId::untracked();
-                if self.env.reliable {
-                    for a in anchors {
-                        let roots = a.message_id().anchors();
-                        if roots.is_empty() {
-                            continue;
-                        }
-                        let edge = self.core.rng.u64(..);
-                        a.xor_ack_val(edge);
-                        for &(root, _) in roots {
-                            id.xor_edge(root, edge);
-                        }
+                for a in anchors {
+                    let roots = a.message_id().anchors();
+                    if roots.is_empty() {
+                        continue;
+                    }
+                    let edge = self.core.rng.u64(..);
+                    a.xor_ack_val(edge);
+                    for &(root, _) in roots {
+                        id.xor_edge(root, edge);
                     }
                 }
                 id
