@@ -28,13 +28,18 @@ pub fn pick(h: u64, n: usize) -> usize {
 }
 
 /// The hash of the grouping values `values[indices[0]], values[indices[1]], ...`.
-#[inline]
+#[inline(always)]
 pub fn fields_hash(values: &[Value], indices: &[usize]) -> u64 {
     if let [i] = indices
         && let Some(Value::Str(s)) = values.get(*i)
     {
         return xxh3_64_with_seed(s.as_bytes(), STRING_SEED);
     }
+    encoded_hash(values, indices)
+}
+
+#[inline(never)]
+fn encoded_hash(values: &[Value], indices: &[usize]) -> u64 {
     let mut buf: SmallVec<[u8; 64]> = SmallVec::new();
     for &i in indices {
         encode(values.get(i).unwrap_or(&Value::Null), &mut buf);
