@@ -50,10 +50,12 @@ pub(crate) mod message;
 pub mod plan;
 pub mod routing;
 pub(crate) mod shared;
+pub mod sink;
 pub mod stats;
 mod timer;
 
 pub use error::RuntimeError;
 pub use local::{CapturedTuple, LocalCluster, RunOptions, RunningTopology};
 pub use plan::Plan;
+pub use sink::{RemoteSink, RemoteSinks};
 pub use stats::TopologyStats;

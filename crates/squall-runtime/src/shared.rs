@@ -9,6 +9,7 @@ use squall_api::{SharedClock, Topology, TopologyInfo, Values};
 use crate::error::RuntimeError;
 use crate::executor::signals::{STOP, Signals};
 use crate::plan::Plan;
+use crate::sink::RemoteSinks;
 use crate::stats::TaskStats;
 
 /// Locks a mutex, recovering the data if a thread panicked while holding it (our critical
@@ -30,6 +31,12 @@ pub(crate) struct Shared {
     pub capture: bool,
     pub captured: Mutex<Vec<(usize, Values)>>,
     pub started: Instant,
+    /// The worker this process runs (0 in a one-process run).
+    pub me: u32,
+    /// Per executor: true if it runs in this process.
+    pub local: Vec<bool>,
+    /// The other workers, when this process is one worker of several.
+    pub remote: Option<Arc<dyn RemoteSinks>>,
 }
 
 impl Shared {
@@ -47,9 +54,14 @@ impl Shared {
 
     /// Asks every executor to stop.
     pub(crate) fn stop_all(&self) {
-        for s in &self.signals {
+        for s in self.local_signals() {
             s.raise(STOP);
         }
+    }
+
+    /// The signal boards of the executors running in this process.
+    pub(crate) fn local_signals(&self) -> impl Iterator<Item = &Arc<Signals>> {
+        self.signals.iter().zip(&self.local).filter(|(_, l)| **l).map(|(s, _)| s)
     }
 
     /// True once a failure was recorded.

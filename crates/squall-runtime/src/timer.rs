@@ -32,6 +32,9 @@ fn schedule(shared: &Shared, now: u64) -> Vec<Entry> {
     let plan = &shared.plan;
     let mut entries = Vec::new();
     for (ei, e) in plan.executors.iter().enumerate() {
+        if !shared.local[ei] {
+            continue;
+        }
         let mut rotates = false;
         for (slot, &task) in e.tasks.iter().enumerate() {
             let c = &plan.components[plan.placements[task_index(task)].component];

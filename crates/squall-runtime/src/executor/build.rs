@@ -16,17 +16,24 @@ use crate::message::Batch;
 use crate::plan::{ComponentRole, Plan};
 use crate::routing::{Grouper, GrouperSettings, LoadSource, Locality};
 use crate::shared::Shared;
+use crate::sink::{RemoteSinks, Sink};
 use crate::stats::{CapacityWindow, TaskCounters};
 
-/// Receive-queue fill ratios of every executor, as the load of each task (load-aware shuffle).
+/// Receive-queue fill ratios of the executors of this process, and the load of the connection for
+/// tasks elsewhere, as the load of each task (load-aware shuffle).
 pub(crate) struct QueueLoads {
     pub plan: Arc<Plan>,
     pub senders: Vec<Sender<Batch>>,
+    pub local: Vec<bool>,
+    pub remote: Option<Arc<dyn RemoteSinks>>,
 }
 
 impl LoadSource for QueueLoads {
     fn load(&self, task: TaskId) -> f64 {
         let Some(p) = self.plan.placement(task) else { return 1.0 };
+        if !self.local[p.executor] {
+            return self.remote.as_ref().map_or(1.0, |r| r.load(p.worker));
+        }
         let s = &self.senders[p.executor];
         s.capacity().map_or(0.0, |cap| s.len() as f64 / cap.max(1) as f64)
     }
@@ -77,6 +84,7 @@ pub(crate) fn build_executor(
     let plan = shared.plan.clone();
     let me = &plan.executors[index];
     let config = &plan.config;
+    let executors = plan.executors.len();
     let routes: Vec<Route> = plan
         .placements
         .iter()
@@ -85,11 +93,21 @@ pub(crate) fn build_executor(
             if p.executor == index {
                 let task = TaskId(i32::try_from(t + 1).unwrap_or(i32::MAX));
                 Route::Local(me.tasks.iter().position(|x| *x == task).expect("hosted task"))
-            } else {
+            } else if shared.local[p.executor] {
                 Route::Queue(p.executor)
+            } else {
+                // Every task of another worker is reached through that worker's connection.
+                Route::Queue(executors + p.worker as usize)
             }
         })
         .collect();
+    let mut sinks: Vec<Sink> = (0..executors)
+        .map(|e| if shared.local[e] { Sink::Local(senders[e].clone()) } else { Sink::Elsewhere })
+        .collect();
+    sinks.extend((0..plan.workers).map(|w| match &shared.remote {
+        Some(remote) if w != shared.me => Sink::Remote(remote.sink(w)),
+        _ => Sink::Elsewhere,
+    }));
     let settings = GrouperSettings::from_config(config);
     let mut rng = fastrand::Rng::with_seed(seed);
     let sample_every = (1.0 / config.stats_sample_rate()).round().clamp(1.0, 1e6) as u32;
@@ -119,7 +137,7 @@ pub(crate) fn build_executor(
                                 .targets
                                 .iter()
                                 .copied()
-                                .filter(|t| plan.placement(*t).is_some_and(|p| p.worker == me.worker))
+                                .filter(|t| plan.placement(*t).is_some_and(|p| shared.local[p.executor]))
                                 .collect(),
                         };
                         Grouper::new(
@@ -217,7 +235,7 @@ pub(crate) fn build_executor(
         signals,
         slots,
         rx,
-        out: Outbox::new(senders.to_vec(), batch_size),
+        out: Outbox::new(sinks, batch_size),
         env,
         spouts,
         done: 0,

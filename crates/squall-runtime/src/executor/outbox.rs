@@ -7,12 +7,11 @@
 use std::collections::VecDeque;
 use std::time::Duration;
 
-use crossbeam_channel::{SendTimeoutError, Sender, TrySendError};
-
 use crate::message::{Batch, Message};
+use crate::sink::{Handoff, Sink};
 
 struct Slot {
-    sender: Sender<Batch>,
+    sink: Sink,
     buf: Batch,
     overflow: VecDeque<Batch>,
 }
@@ -32,12 +31,10 @@ pub(crate) struct Outbox {
 }
 
 impl Outbox {
-    /// An outbox over `senders`, one per destination executor.
-    pub(crate) fn new(senders: Vec<Sender<Batch>>, batch_size: usize) -> Self {
-        let slots = senders
-            .into_iter()
-            .map(|sender| Slot { sender, buf: Vec::new(), overflow: VecDeque::new() })
-            .collect();
+    /// An outbox over `sinks`, one per destination.
+    pub(crate) fn new(sinks: Vec<Sink>, batch_size: usize) -> Self {
+        let slots =
+            sinks.into_iter().map(|sink| Slot { sink, buf: Vec::new(), overflow: VecDeque::new() }).collect();
         Self {
             slots,
             batch_size: batch_size.max(1),
@@ -81,14 +78,14 @@ impl Outbox {
             s.overflow.push_back(batch);
             return;
         }
-        match s.sender.try_send(batch) {
-            Ok(()) => {}
-            Err(TrySendError::Full(batch)) => {
+        match s.sink.try_send(batch) {
+            Handoff::Sent => {}
+            Handoff::Full(batch) => {
                 s.overflow.push_back(batch);
                 self.blocked.push(slot);
             }
             // The receiver is gone: the topology is shutting down; drop the batch.
-            Err(TrySendError::Disconnected(_)) => {}
+            Handoff::Gone => {}
         }
     }
 
@@ -112,13 +109,13 @@ impl Outbox {
             let slot = self.blocked[i];
             let s = &mut self.slots[slot];
             while let Some(batch) = s.overflow.pop_front() {
-                match s.sender.try_send(batch) {
-                    Ok(()) => {}
-                    Err(TrySendError::Full(batch)) => {
+                match s.sink.try_send(batch) {
+                    Handoff::Sent => {}
+                    Handoff::Full(batch) => {
                         s.overflow.push_front(batch);
                         break;
                     }
-                    Err(TrySendError::Disconnected(_)) => s.overflow.clear(),
+                    Handoff::Gone => s.overflow.clear(),
                 }
             }
             if s.overflow.is_empty() {
@@ -136,10 +133,10 @@ impl Outbox {
         let Some(&slot) = self.blocked.first() else { return };
         let s = &mut self.slots[slot];
         let Some(batch) = s.overflow.pop_front() else { return };
-        match s.sender.send_timeout(batch, timeout) {
-            Ok(()) => {}
-            Err(SendTimeoutError::Timeout(batch)) => s.overflow.push_front(batch),
-            Err(SendTimeoutError::Disconnected(_)) => s.overflow.clear(),
+        match s.sink.send_timeout(batch, timeout) {
+            Handoff::Sent => {}
+            Handoff::Full(batch) => s.overflow.push_front(batch),
+            Handoff::Gone => s.overflow.clear(),
         }
         if s.overflow.is_empty() {
             self.blocked.retain(|b| *b != slot);

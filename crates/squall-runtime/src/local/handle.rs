@@ -69,7 +69,7 @@ impl RunningTopology {
 
     fn set_active(&self, on: bool) {
         self.shared.active.store(on, Ordering::Release);
-        for s in &self.shared.signals {
+        for s in self.shared.local_signals() {
             s.raise(ACTIVITY);
         }
     }
@@ -82,14 +82,14 @@ impl RunningTopology {
     /// Current statistics: asks every executor to publish, waits briefly for them, aggregates.
     pub fn stats(&self) -> TopologyStats {
         let before: Vec<u64> =
-            self.shared.signals.iter().map(|s| s.published.load(Ordering::Acquire)).collect();
-        for s in &self.shared.signals {
+            self.shared.local_signals().map(|s| s.published.load(Ordering::Acquire)).collect();
+        for s in self.shared.local_signals() {
             s.raise(PUBLISH);
         }
         let deadline = Instant::now() + Duration::from_millis(250);
         while Instant::now() < deadline {
             let all =
-                self.shared.signals.iter().zip(&before).all(|(s, b)| {
+                self.shared.local_signals().zip(&before).all(|(s, b)| {
                     s.published.load(Ordering::Acquire) > *b || s.exited.load(Ordering::Acquire)
                 });
             if all {
@@ -117,6 +117,7 @@ impl RunningTopology {
             .iter()
             .zip(&self.shared.signals)
             .enumerate()
+            .filter(|(i, _)| self.shared.local[*i])
             .map(|(i, (e, s))| ExecutorStats {
                 executor: i,
                 tasks: e.tasks.iter().map(|t| t.0).collect(),
@@ -147,7 +148,7 @@ impl RunningTopology {
     }
 
     fn quiescent(&self) -> Option<(u64, u64)> {
-        let signals = &self.shared.signals;
+        let signals: Vec<_> = self.shared.local_signals().collect();
         if !signals.iter().all(|s| s.finished.load(Ordering::Acquire) && s.idle.load(Ordering::Acquire)) {
             return None;
         }
@@ -182,7 +183,7 @@ impl RunningTopology {
     }
 
     fn pending_detail(&self) -> String {
-        let signals = &self.shared.signals;
+        let signals: Vec<_> = self.shared.local_signals().collect();
         let unfinished = signals.iter().filter(|s| !s.finished.load(Ordering::Acquire)).count();
         let pending: u64 = signals.iter().map(|s| s.pending.load(Ordering::Acquire)).sum();
         let sent: u64 = signals.iter().map(|s| s.sent.load(Ordering::Acquire)).sum();

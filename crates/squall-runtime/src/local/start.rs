@@ -20,6 +20,7 @@ use crate::executor::build_executor;
 use crate::executor::signals::Signals;
 use crate::plan::{ComponentRole, Plan};
 use crate::shared::Shared;
+use crate::sink::RemoteSinks;
 
 /// The text of a panic payload.
 pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
@@ -58,6 +59,22 @@ impl RunningTopology {
         config: &Config,
         options: RunOptions,
     ) -> Result<RunningTopology, RuntimeError> {
+        // One process runs every executor: plan it as one worker.
+        let mut config = config.clone();
+        config.set_workers(1);
+        Self::start_part(name, topology, &config, options, 0, None)
+    }
+
+    /// Plans `topology` and starts the executors of worker `me` (all of them when `remote` is
+    /// `None`), reaching the other workers through `remote`.
+    pub(crate) fn start_part(
+        name: &str,
+        topology: Topology,
+        config: &Config,
+        options: RunOptions,
+        me: u32,
+        remote: Option<Arc<dyn RemoteSinks>>,
+    ) -> Result<RunningTopology, RuntimeError> {
         if let Err(problems) = config.validate() {
             return Err(RuntimeError::Invalid(InvalidTopology(
                 problems
@@ -78,6 +95,7 @@ impl RunningTopology {
         let batch = plan.config.producer_batch_size().max(1);
         let capacity = (plan.config.receive_buffer_size() / batch).max(2);
         let (senders, receivers): (Vec<_>, Vec<_>) = plan.executors.iter().map(|_| bounded(capacity)).unzip();
+        let local: Vec<bool> = plan.executors.iter().map(|e| remote.is_none() || e.worker == me).collect();
         let signals = plan
             .executors
             .iter()
@@ -102,11 +120,22 @@ impl RunningTopology {
             capture: options.capture,
             captured: Mutex::new(Vec::new()),
             started,
+            me,
+            local: local.clone(),
+            remote: remote.clone(),
         });
-        let loads: Arc<QueueLoads> = Arc::new(QueueLoads { plan: plan.clone(), senders: senders.clone() });
+        let loads: Arc<QueueLoads> = Arc::new(QueueLoads {
+            plan: plan.clone(),
+            senders: senders.clone(),
+            local: local.clone(),
+            remote,
+        });
         let mut threads = Vec::with_capacity(plan.executors.len());
         let mut seed = fastrand::Rng::new();
         for (index, rx) in receivers.into_iter().enumerate() {
+            if !local[index] {
+                continue;
+            }
             let e = &plan.executors[index];
             let head = &plan.components[e.component];
             let thread_name = format!("squall-{}-{}", head.id, e.tasks[0]);
@@ -131,7 +160,8 @@ impl RunningTopology {
             .map_err(|e| RuntimeError::Thread { name: "timer".to_owned(), cause: e.to_string() })?;
         tracing::info!(
             topology = name,
-            executors = plan.executors.len(),
+            worker = me,
+            executors = local.iter().filter(|l| **l).count(),
             tasks = plan.task_count(),
             startup_us = started.elapsed().as_micros() as u64,
             "topology started"
