@@ -1,0 +1,2 @@
+//! Stateful bolts for squall (work in progress).
+#![deny(missing_docs)]
