@@ -129,6 +129,12 @@ keys! {
     TOPOLOGY_MAX_ERROR_REPORT_PER_INTERVAL = "topology.max.error.report.per.interval": KeyKind::Int(1);
     /// Milliseconds between state checkpoints.
     TOPOLOGY_STATE_CHECKPOINT_INTERVAL_MS = "topology.state.checkpoint.interval.ms": KeyKind::Int(100);
+    /// Stateful topologies: the state backend, by Storm's provider class name (unset means
+    /// `org.apache.storm.state.InMemoryKeyValueStateProvider`); see `squall-state` for the names it maps.
+    TOPOLOGY_STATE_PROVIDER = "topology.state.provider": KeyKind::OptStr;
+    /// Stateful topologies: the state backend's settings as a JSON object, e.g.
+    /// `{"jedisPoolConfig": {"host": "127.0.0.1", "port": 6379}}` for Redis.
+    TOPOLOGY_STATE_PROVIDER_CONFIG = "topology.state.provider.config": KeyKind::OptStr;
     /// Tuples in flight to a shell bolt's subprocess.
     TOPOLOGY_SHELLBOLT_MAX_PENDING = "topology.shellbolt.max.pending": KeyKind::Int(1);
     /// The multilang serializer class.
@@ -176,8 +182,8 @@ pub const COMPONENT_KEYS: &[&str] = &[
     "topology.transactional.id",
     "topology.sleep.spout.wait.strategy.time.ms",
     "topology.spout.wait.strategy",
-    "topology.state.provider",
-    "topology.state.provider.config",
+    TOPOLOGY_STATE_PROVIDER,
+    TOPOLOGY_STATE_PROVIDER_CONFIG,
     TOPOLOGY_BOLTS_WINDOW_LENGTH_COUNT,
     TOPOLOGY_BOLTS_WINDOW_LENGTH_DURATION_MS,
     TOPOLOGY_BOLTS_SLIDING_INTERVAL_COUNT,
