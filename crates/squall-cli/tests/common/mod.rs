@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -102,12 +103,20 @@ pub struct Running {
     started: Instant,
     stdout: Option<JoinHandle<String>>,
     stderr: Option<JoinHandle<String>>,
+    stderr_so_far: Arc<Mutex<Vec<u8>>>,
 }
 
-fn collect(mut pipe: impl Read + Send + 'static) -> JoinHandle<String> {
+/// Reads `pipe` to its end, keeping what arrived so far in `so_far`; returns it all.
+fn collect(mut pipe: impl Read + Send + 'static, so_far: Arc<Mutex<Vec<u8>>>) -> JoinHandle<String> {
     std::thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = pipe.read_to_end(&mut bytes);
+        let mut chunk = [0_u8; 4096];
+        loop {
+            match pipe.read(&mut chunk) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => so_far.lock().expect("no reader panics").extend_from_slice(&chunk[..n]),
+            }
+        }
+        let bytes = so_far.lock().expect("no reader panics");
         String::from_utf8_lossy(&bytes).into_owned()
     })
 }
@@ -119,9 +128,10 @@ pub fn start(cmd: &mut Command) -> Running {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}"));
-    let stdout = child.stdout.take().map(collect);
-    let stderr = child.stderr.take().map(collect);
-    Running { child, started: Instant::now(), stdout, stderr }
+    let stderr_so_far = Arc::new(Mutex::new(Vec::new()));
+    let stdout = child.stdout.take().map(|p| collect(p, Arc::new(Mutex::new(Vec::new()))));
+    let stderr = child.stderr.take().map(|p| collect(p, stderr_so_far.clone()));
+    Running { child, started: Instant::now(), stdout, stderr, stderr_so_far }
 }
 
 impl Running {
@@ -130,13 +140,24 @@ impl Running {
         self.child.id()
     }
 
+    /// What the process has written to stderr so far.
+    pub fn stderr_so_far(&self) -> String {
+        String::from_utf8_lossy(&self.stderr_so_far.lock().expect("no reader panics")).into_owned()
+    }
+
     /// Sends SIGINT, as Ctrl-C does.
     pub fn interrupt(&self) {
+        self.signal("INT");
+    }
+
+    /// Sends the signal `name` (`INT`, `TERM`, …) with the `kill` command.
+    pub fn signal(&self, name: &str) {
         let status = Command::new("kill")
-            .args(["-INT", &self.child.id().to_string()])
+            .arg(format!("-{name}"))
+            .arg(self.child.id().to_string())
             .status()
             .expect("the kill command runs");
-        assert!(status.success(), "kill -INT failed: {status}");
+        assert!(status.success(), "kill -{name} failed: {status}");
     }
 
     /// Waits for the process to exit, at most `deadline`; past it the process is killed and the

@@ -86,7 +86,13 @@ pub fn run(args: &LocalArgs) -> anyhow::Result<Outcome> {
         (Err(e), _) => (snapshot, Some(e), ExitReason::Failed),
     };
     let elapsed = started.elapsed();
-    finish(args, &name, &Ended { stats: stats.as_ref(), failure: failure.as_ref(), reason, elapsed })?;
+    let reported =
+        finish(args, &name, &Ended { stats: stats.as_ref(), failure: failure.as_ref(), reason, elapsed });
+    match (&reported, &failure) {
+        // The run's failure matters more than a report that could not be written.
+        (Err(e), Some(_)) => tracing::error!("{e:#}"),
+        _ => reported?,
+    }
 
     match failure {
         Some(cause) if !interrupted => {
