@@ -41,9 +41,9 @@ pub enum Command {
 #[derive(Debug, Args)]
 #[command(after_help = "\
 The run ends when --duration has passed, when every spout has declared itself finished and no
-tuple tree is pending, or on Ctrl-C (SIGINT, SIGTERM, SIGHUP); then squall stops the topology at once, prints the statistics
-table on stdout and writes it with --stats-json. Shell components (FluxShellBolt, FluxShellSpout)
-run in the directory that holds FILE.")]
+tuple tree is pending, or on Ctrl-C (or SIGTERM, SIGHUP); then squall stops the topology at once,
+prints the statistics table on stdout and writes it with --stats-json. Shell components
+(FluxShellBolt, FluxShellSpout) run in the directory that holds FILE.")]
 pub struct LocalArgs {
     /// The Flux topology file (YAML).
     #[arg(value_name = "FILE")]
