@@ -76,10 +76,7 @@ impl FrameReader {
     ///
     /// # Errors
     /// Any decoding error: the connection must be closed.
-    pub(crate) fn next_frame(
-        &mut self,
-        into: &mut Vec<WireMessage>,
-    ) -> Result<Option<FrameHead>, WireError> {
+    pub(crate) fn next_frame(&mut self, into: &mut Vec<WireMessage>) -> Result<Option<FrameHead>, WireError> {
         let head = decode_frame_into(&mut self.buf, &self.limits, into)?;
         if head.is_some() {
             self.last_heard = Instant::now();

@@ -139,9 +139,8 @@ fn handshake(
     shared: &Shared,
     reader: &mut FrameReader,
 ) -> Result<Identified, (Option<Identified>, TransportError)> {
-    let theirs = reader
-        .read_hello(shared.config.peer_timeout, || shared.shutdown.is_set())
-        .map_err(|e| (None, e))?;
+    let theirs =
+        reader.read_hello(shared.config.peer_timeout, || shared.shutdown.is_set()).map_err(|e| (None, e))?;
     let named = WorkerId::from_hello_text(&theirs.worker_id).map(|w| (w, shared.registry.peer(w)));
     let reply = reader.stream().write_all(&shared.hello_frame);
     if let Some((_, counters)) = &named {

@@ -82,7 +82,8 @@ impl<O: Outgoing> Writer<O> {
             ever_connected = true;
             self.counters.connected.store(true, Relaxed);
             info!(peer = self.peer.0, addr = %self.addr, "connected to peer");
-            self.shared.event(Some(self.peer), PeerEvent::Connected { link: Link::Outbound, addr: self.addr });
+            self.shared
+                .event(Some(self.peer), PeerEvent::Connected { link: Link::Outbound, addr: self.addr });
 
             let reason = self.pump(conn);
 
@@ -109,7 +110,10 @@ impl<O: Outgoing> Writer<O> {
             bump(&self.counters.rejected, 1);
             bump(&self.counters.errors, 1);
             warn!(peer = self.peer.0, addr = %self.addr, error = %reason, "peer refused the handshake");
-            self.shared.event(Some(self.peer), PeerEvent::Rejected { link: Link::Outbound, addr: self.addr, reason });
+            self.shared.event(
+                Some(self.peer),
+                PeerEvent::Rejected { link: Link::Outbound, addr: self.addr, reason },
+            );
         } else {
             bump(&self.counters.connect_failures, 1);
             debug!(peer = self.peer.0, addr = %self.addr, error = %reason, "connecting to peer failed");
@@ -194,8 +198,12 @@ impl<O: Outgoing> Writer<O> {
                 bump(&self.counters.dropped_batches, in_flight.frames);
                 bump(&self.counters.dropped_messages, in_flight.messages);
                 if in_flight.frames > 0 {
-                    warn!(peer = self.peer.0, batches = in_flight.frames, messages = in_flight.messages,
-                        "batches lost in a failed write; tracked tuples will be replayed by their spouts");
+                    warn!(
+                        peer = self.peer.0,
+                        batches = in_flight.frames,
+                        messages = in_flight.messages,
+                        "batches lost in a failed write; tracked tuples will be replayed by their spouts"
+                    );
                 }
                 // Prefer the watcher's diagnosis (EOF, silence) over the write's EPIPE.
                 return dead.try_recv().unwrap_or(TransportError::Io(e));
@@ -253,7 +261,9 @@ fn watch(mut reader: FrameReader, shared: &Shared, counters: &PeerCounters, dead
                     bump(&counters.heartbeats_received, 1);
                     scratch.clear();
                 }
-                Ok(Some(FrameHead::Batch { messages })) => break 'conn TransportError::UnexpectedData(messages),
+                Ok(Some(FrameHead::Batch { messages })) => {
+                    break 'conn TransportError::UnexpectedData(messages);
+                }
                 Err(e) => break 'conn e.into(),
             }
         }

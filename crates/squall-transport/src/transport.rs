@@ -16,7 +16,9 @@ use crate::listener::accept_loop;
 use crate::outbound::Writer;
 use crate::shutdown::{Shutdown, Sockets, Threads, Trigger, shutdown_pair};
 use crate::stats::Registry;
-use crate::{Inbound, Outgoing, PeerEvent, PeerSender, TransportConfig, TransportError, TransportStats, WorkerId};
+use crate::{
+    Inbound, Outgoing, PeerEvent, PeerSender, TransportConfig, TransportError, TransportStats, WorkerId,
+};
 
 /// How long [`Transport::shutdown`] waits for its threads before leaving stragglers detached (only
 /// a `deliver` call that does not return can hold one up).
@@ -104,10 +106,20 @@ impl<O: Outgoing> Transport<O> {
             shared.threads.spawn(name, f).map(drop).map_err(|e| TransportError::Spawn { what, source: e })
         };
         let acceptor = Arc::clone(&shared);
-        spawn("acceptor", format!("squall-accept-{}", local_addr.port()), Box::new(move || accept_loop(listener, acceptor)))?;
+        spawn(
+            "acceptor",
+            format!("squall-accept-{}", local_addr.port()),
+            Box::new(move || accept_loop(listener, acceptor)),
+        )?;
         for &(peer, addr) in &shared.config.peers {
             let (tx, rx) = crossbeam_channel::bounded(shared.config.queue_batches);
-            let writer = Writer { peer, addr, queue: rx, shared: Arc::clone(&shared), counters: shared.registry.peer(peer) };
+            let writer = Writer {
+                peer,
+                addr,
+                queue: rx,
+                shared: Arc::clone(&shared),
+                counters: shared.registry.peer(peer),
+            };
             spawn("writer", format!("squall-send-{}", peer.0), Box::new(move || writer.run()))?;
             transport.senders.insert(peer, tx);
         }
