@@ -46,6 +46,13 @@ impl MessageId {
     }
 }
 
+/// Builds an id from (root, edge) pairs with distinct roots, as received from another worker.
+impl FromIterator<(u64, u64)> for MessageId {
+    fn from_iter<I: IntoIterator<Item = (u64, u64)>>(iter: I) -> Self {
+        Self { anchors: iter.into_iter().collect() }
+    }
+}
+
 impl fmt::Debug for MessageId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_map().entries(self.anchors.iter().map(|(r, e)| (format!("{r:x}"), format!("{e:x}")))).finish()

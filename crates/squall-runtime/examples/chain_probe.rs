@@ -1,4 +1,5 @@
 //! Development probe: chained const-null only (for callgrind).
+#![allow(clippy::unwrap_used, clippy::print_stdout, reason = "a development probe")]
 use std::time::Duration;
 
 use squall_api::{

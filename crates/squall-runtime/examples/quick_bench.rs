@@ -1,4 +1,5 @@
 //! A quick throughput probe used while developing (the benchmark suite lives in `squall-bench`).
+#![allow(clippy::unwrap_used, clippy::print_stdout, reason = "a development probe")]
 use std::time::{Duration, Instant};
 
 use squall_api::{

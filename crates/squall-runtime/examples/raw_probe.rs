@@ -1,4 +1,5 @@
 //! Development probe: the raw cost of a batched hand-off between two threads.
+#![allow(clippy::unwrap_used, clippy::print_stdout, reason = "a development probe")]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::time::Instant;

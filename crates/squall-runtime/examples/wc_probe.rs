@@ -1,4 +1,5 @@
 //! Development probe: word count at parallelism 1 or 2, acking off or on.
+#![allow(clippy::unwrap_used, clippy::print_stdout, reason = "a development probe")]
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 

@@ -61,6 +61,20 @@ pub enum RuntimeError {
         /// What was still pending.
         detail: String,
     },
+    /// The transport to other workers could not start.
+    #[error("transport: {cause}")]
+    Transport {
+        /// What went wrong.
+        cause: String,
+    },
+    /// A worker process reported a failure (its text names component and task).
+    #[error("worker {worker}: {cause}")]
+    Worker {
+        /// The worker's index.
+        worker: u32,
+        /// What it reported.
+        cause: String,
+    },
     /// A thread could not be started.
     #[error("could not start thread {name}: {cause}")]
     Thread {

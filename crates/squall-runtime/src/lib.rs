@@ -55,7 +55,7 @@ pub mod stats;
 mod timer;
 
 pub use error::RuntimeError;
-pub use local::{CapturedTuple, LocalCluster, RunOptions, RunningTopology};
+pub use local::{CapturedTuple, LocalCluster, Progress, RunOptions, RunningTopology};
 pub use plan::Plan;
 pub use sink::{RemoteSink, RemoteSinks};
 pub use stats::TopologyStats;

@@ -1,5 +1,6 @@
 //! End-to-end runs of small topologies in local mode: exact results under every parallelism, with
 //! and without acking and chaining.
+#![allow(clippy::unwrap_used, reason = "tests and probes may panic on failure")]
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! Lifecycle and routing end to end: activation, kill with close/cleanup, ticks on a simulated
 //! clock, direct grouping, task ids returned by emits, contexts, and backpressure.
+#![allow(clippy::unwrap_used, reason = "tests and probes may panic on failure")]
 
 mod common;
 
@@ -164,7 +165,10 @@ impl Spout for Director {
     }
 }
 
-struct Sink(Arc<Mutex<BTreeMap<(TaskId, String), Vec<i64>>>>, TaskId);
+/// What each (task, stream) received.
+type Seen = Arc<Mutex<BTreeMap<(TaskId, String), Vec<i64>>>>;
+
+struct Sink(Seen, TaskId);
 impl Bolt for Sink {
     fn declare_outputs(&self, _: &mut OutputDeclarer) {}
     fn prepare(&mut self, ctx: &TopologyContext) -> Result<(), ComponentError> {

@@ -1,5 +1,6 @@
 //! Guaranteed processing end to end: replays after fails, timeouts on a simulated clock,
 //! max-spout-pending, multi-anchoring, unanchored emits and timeout resets.
+#![allow(clippy::unwrap_used, reason = "tests and probes may panic on failure")]
 
 mod common;
 
@@ -161,9 +162,10 @@ impl Bolt for Holder {
     }
 }
 
-fn timeout_topology(
-    reset: bool,
-) -> (Arc<SimClock>, Shared<Vec<i64>>, Shared<Vec<i64>>, squall_runtime::RunningTopology) {
+/// The clock, the acked and failed ids, and the running topology.
+type Timed = (Arc<SimClock>, Shared<Vec<i64>>, Shared<Vec<i64>>, squall_runtime::RunningTopology);
+
+fn timeout_topology(reset: bool) -> Timed {
     let (acked, failed, max) = callbacks();
     let mut b = TopologyBuilder::new();
     let (a2, f2, m2) = (acked.clone(), failed.clone(), max.clone());
@@ -236,7 +238,7 @@ fn max_spout_pending_bounds_trees_in_flight() {
     cluster.take("p").unwrap().run_to_completion(Duration::from_secs(60)).unwrap();
     assert_eq!(acked.lock().unwrap().len(), 5_000);
     let max = *max.lock().unwrap();
-    assert!(max <= 16 && max >= 2, "at most 16 trees pending, saw {max}");
+    assert!((2..=16).contains(&max), "at most 16 trees pending, saw {max}");
 }
 
 /// Joins pairs: buffers one tuple per id from each side, emits anchored to both, acks both.

@@ -167,7 +167,7 @@ impl Emitter<'_> {
             self.deliver(target, Tuple::new(schema, self.core.task, values, id));
             if let Anchoring::Spout(Some(root)) = anchoring {
                 let spout_task = self.core.task;
-                self.to_acker(AckerInput::Init { root, value: init, spout_task });
+                self.send_to_acker(AckerInput::Init { root, value: init, spout_task });
             }
             return;
         }
@@ -188,7 +188,7 @@ impl Emitter<'_> {
         }
         if let Anchoring::Spout(Some(root)) = anchoring {
             let spout_task = self.core.task;
-            self.to_acker(AckerInput::Init { root, value: init, spout_task });
+            self.send_to_acker(AckerInput::Init { root, value: init, spout_task });
         }
     }
 
@@ -237,7 +237,7 @@ impl Emitter<'_> {
         }
     }
 
-    fn to_acker(&mut self, input: AckerInput) {
+    fn send_to_acker(&mut self, input: AckerInput) {
         let acker = self.env.plan.acker_for(input.root());
         self.env.send(self.out, acker, Message::ToAcker { acker, input });
     }
@@ -325,7 +325,7 @@ impl BoltOutput for Emitter<'_> {
         }
         let ack_val = tuple.ack_val();
         for &(root, edge) in anchors {
-            self.to_acker(AckerInput::Ack { root, value: edge ^ ack_val });
+            self.send_to_acker(AckerInput::Ack { root, value: edge ^ ack_val });
         }
         if self.core.debug {
             tracing::debug!(component = %self.core.context.this_component_id(), task = self.core.task.0, "ack {tuple:?}");
@@ -343,7 +343,7 @@ impl BoltOutput for Emitter<'_> {
             self.core.sampled.remove(&edge);
         }
         for &(root, _) in anchors {
-            self.to_acker(AckerInput::Fail { root });
+            self.send_to_acker(AckerInput::Fail { root });
         }
         if self.core.debug {
             tracing::debug!(component = %self.core.context.this_component_id(), task = self.core.task.0, "fail {tuple:?}");
@@ -355,7 +355,7 @@ impl BoltOutput for Emitter<'_> {
             return;
         }
         for &(root, _) in tuple.message_id().anchors() {
-            self.to_acker(AckerInput::ResetTimeout { root });
+            self.send_to_acker(AckerInput::ResetTimeout { root });
         }
     }
 

@@ -102,6 +102,12 @@ impl Outbox {
         !self.blocked.is_empty()
     }
 
+    /// True if partial batches wait to be sent.
+    #[inline]
+    pub(crate) fn has_partial(&self) -> bool {
+        !self.dirty.is_empty()
+    }
+
     /// Offers overflowed batches again, in order; returns true if everything went out.
     pub(crate) fn retry_overflow(&mut self) -> bool {
         let mut i = 0;

@@ -32,14 +32,15 @@ impl Executor {
         self.update_activity();
         let mut iteration: u32 = 0;
         loop {
+            let mut worked = false;
             if self.signals.flags.load(Ordering::Relaxed) != 0 {
-                self.handle_signals();
+                // Wakes and ticks run component code, whose emits must be flushed like any other.
+                worked |= self.handle_signals();
             }
             if self.stopping {
                 break;
             }
             iteration = iteration.wrapping_add(1);
-            let mut worked = false;
             if self.out.is_blocked() {
                 self.out.retry_overflow();
             }
@@ -48,9 +49,15 @@ impl Executor {
                 worked |= self.drain_self();
             }
             let has_spouts = !self.spouts.is_empty();
-            let check_queue = !has_spouts || self.env.reliable || iteration % self.recv_skips == 0;
+            let check_queue = !has_spouts || self.env.reliable || iteration.is_multiple_of(self.recv_skips);
             if (has_spouts || !blocked) && check_queue {
                 worked |= self.drain_queue();
+            }
+            if (has_spouts || !blocked) && self.signals.remote_overflow_len.load(Ordering::Relaxed) > 0 {
+                for batch in self.signals.take_remote_overflow(BATCHES_PER_ROUND) {
+                    worked = true;
+                    self.process(batch);
+                }
             }
             if has_spouts && self.active && !blocked {
                 worked |= self.call_spouts();
@@ -63,7 +70,7 @@ impl Executor {
                     self.signals.idle.store(false, Ordering::Release);
                 }
                 self.idle = 0;
-                if iteration % CLOCK_CHECK_EVERY == 0 {
+                if iteration.is_multiple_of(CLOCK_CHECK_EVERY) {
                     let now = Instant::now();
                     if now.duration_since(self.last_flush) >= self.flush_interval {
                         self.flush();
@@ -75,7 +82,11 @@ impl Executor {
             } else {
                 // Publish once per idle spell (and while blocked, when overflow may change), not on
                 // every idle iteration of a progressive wait.
-                if self.idle == 0 || self.out.is_blocked() || !self.spouts.is_empty() {
+                if self.idle == 0
+                    || self.out.has_partial()
+                    || self.out.is_blocked()
+                    || !self.spouts.is_empty()
+                {
                     self.flush();
                     self.publish_counters();
                     if !self.out.is_blocked() && self.out.to_self.is_empty() {
@@ -110,11 +121,12 @@ impl Executor {
         self.signals.max_overflow.fetch_max(overflow, Ordering::AcqRel);
     }
 
-    fn handle_signals(&mut self) {
+    /// Handles raised signals; true if component code ran (ticks, wakes, timeouts).
+    fn handle_signals(&mut self) -> bool {
         let flags = self.signals.flags.swap(0, Ordering::AcqRel);
         if flags & STOP != 0 {
             self.stopping = true;
-            return;
+            return false;
         }
         if flags & ACTIVITY != 0 {
             self.update_activity();
@@ -141,6 +153,7 @@ impl Executor {
         if flags & PUBLISH != 0 {
             self.publish();
         }
+        flags & (ROTATE | TICK | WAKE | ACTIVITY) != 0
     }
 
     /// Waits for something to do.

@@ -2,7 +2,9 @@
 //! be queued, wakes from components' own threads, and the counters an executor publishes for the
 //! "is the topology done?" check. Everything here is read with one relaxed load per loop iteration.
 
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::collections::VecDeque;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 
 use crossbeam_channel::Sender;
 
@@ -47,6 +49,11 @@ pub(crate) struct Signals {
     pub max_overflow: AtomicU64,
     /// True while the executor waits with nothing to do (its counters are then up to date).
     pub idle: AtomicBool,
+    /// Batches from other workers that found the queue full, in arrival order (Storm's overflow
+    /// queue); bounded by the congestion notices sent to the senders.
+    pub remote_overflow: Mutex<VecDeque<Batch>>,
+    /// Messages in `remote_overflow`.
+    pub remote_overflow_len: AtomicUsize,
     /// Incremented each time the executor publishes its statistics.
     pub published: AtomicU64,
 }
@@ -65,6 +72,8 @@ impl Signals {
             exited: AtomicBool::new(false),
             published: AtomicU64::new(0),
             idle: AtomicBool::new(false),
+            remote_overflow: Mutex::new(VecDeque::new()),
+            remote_overflow_len: AtomicUsize::new(0),
             overflow: AtomicU64::new(0),
             max_overflow: AtomicU64::new(0),
         }
@@ -81,6 +90,34 @@ impl Signals {
         if self.sender.is_empty() {
             let _ = self.sender.try_send(Vec::new());
         }
+    }
+
+    /// Hands a batch from another worker to this executor without blocking: into its queue, or,
+    /// when the queue is full or earlier batches already wait, into its overflow (order kept).
+    #[allow(dead_code, reason = "the worker module delivers through it; it lands with the transport")]
+    pub(crate) fn deliver_remote(&self, batch: Batch) {
+        let batch = if self.remote_overflow_len.load(Ordering::Acquire) == 0 {
+            match self.sender.try_send(batch) {
+                Ok(()) => return,
+                Err(e) => e.into_inner(),
+            }
+        } else {
+            batch
+        };
+        let n = batch.len();
+        crate::shared::lock(&self.remote_overflow).push_back(batch);
+        self.remote_overflow_len.fetch_add(n, Ordering::AcqRel);
+        self.nudge();
+    }
+
+    /// Takes up to `max` batches from the overflow.
+    pub(crate) fn take_remote_overflow(&self, max: usize) -> Vec<Batch> {
+        let mut q = crate::shared::lock(&self.remote_overflow);
+        let take = q.len().min(max);
+        let batches: Vec<Batch> = q.drain(..take).collect();
+        let n: usize = batches.iter().map(Vec::len).sum();
+        self.remote_overflow_len.fetch_sub(n, Ordering::AcqRel);
+        batches
     }
 
     /// Marks slot `slot`'s waker as fired.

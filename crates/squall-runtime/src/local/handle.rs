@@ -9,9 +9,9 @@ use squall_api::Values;
 
 use crate::error::RuntimeError;
 use crate::executor::signals::{ACTIVITY, PUBLISH};
-use crate::plan::{ComponentRole, Plan};
+use crate::plan::Plan;
 use crate::shared::{Shared, lock};
-use crate::stats::{ComponentStats, ExecutorStats, LatencySummary, TaskStats, TopologyStats};
+use crate::stats::{ExecutorStats, TaskStats, TopologyStats};
 
 /// How long [`RunningTopology::kill`] waits for executor threads to stop before leaving them.
 const JOIN_LIMIT: Duration = Duration::from_secs(10);
@@ -25,6 +25,22 @@ pub struct CapturedTuple {
     pub stream: String,
     /// The values.
     pub values: Values,
+}
+
+/// Progress counters of the executors of this process, for deciding whether a run is finished
+/// (summed over workers when a topology spans processes).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Progress {
+    /// Counted messages handed to other executors (here or elsewhere).
+    pub sent: u64,
+    /// Counted messages processed here.
+    pub done: u64,
+    /// Tuple trees pending at spouts here.
+    pub pending: u64,
+    /// True when every spout here declared itself finished.
+    pub finished: bool,
+    /// True when every executor here waits with nothing to do.
+    pub idle: bool,
 }
 
 /// A topology running in this process.
@@ -74,6 +90,24 @@ impl RunningTopology {
         }
     }
 
+    /// This process's progress counters.
+    pub fn progress(&self) -> Progress {
+        let mut p = Progress { finished: true, idle: true, ..Progress::default() };
+        for s in self.shared.local_signals() {
+            p.sent += s.sent.load(Ordering::Acquire);
+            p.done += s.done.load(Ordering::Acquire);
+            p.pending += s.pending.load(Ordering::Acquire);
+            p.finished &= s.finished.load(Ordering::Acquire);
+            p.idle &= s.idle.load(Ordering::Acquire) && s.remote_overflow_len.load(Ordering::Acquire) == 0;
+        }
+        p
+    }
+
+    #[allow(dead_code, reason = "the worker module reads it; it lands with the transport")]
+    pub(crate) fn shared(&self) -> &Arc<Shared> {
+        &self.shared
+    }
+
     /// The failure that stopped the topology, if any.
     pub fn failure(&self) -> Option<RuntimeError> {
         lock(&self.shared.failure).clone()
@@ -104,14 +138,7 @@ impl RunningTopology {
         let plan = &self.shared.plan;
         let mut tasks: Vec<TaskStats> = self.shared.stats.iter().flat_map(|m| lock(m).clone()).collect();
         tasks.sort_by_key(|t| t.task);
-        let components = plan
-            .components
-            .iter()
-            .map(|c| {
-                let mine: Vec<&TaskStats> = tasks.iter().filter(|t| t.component == c.id.as_str()).collect();
-                aggregate(c.id.as_str(), c.role, c.tasks.len(), &mine)
-            })
-            .collect();
+
         let executors = plan
             .executors
             .iter()
@@ -127,13 +154,7 @@ impl RunningTopology {
                 max_overflow_tuples: s.max_overflow.load(Ordering::Acquire),
             })
             .collect();
-        TopologyStats {
-            topology: self.name.clone(),
-            uptime_secs: self.shared.started.elapsed().as_secs_f64(),
-            components,
-            tasks,
-            executors,
-        }
+        TopologyStats::assemble(plan, self.shared.started.elapsed().as_secs_f64(), tasks, executors)
     }
 
     /// True when every spout declared itself finished, no tuple tree is pending, and no tuple is
@@ -266,68 +287,5 @@ impl Drop for RunningTopology {
         if !self.threads.is_empty() || self.timer.is_some() {
             self.stop();
         }
-    }
-}
-
-fn aggregate(id: &str, role: ComponentRole, task_count: usize, tasks: &[&TaskStats]) -> ComponentStats {
-    let sum = |f: &dyn Fn(&TaskStats) -> u64| tasks.iter().map(|t| f(t)).sum::<u64>();
-    let total = |m: &std::collections::BTreeMap<String, u64>| m.values().sum::<u64>();
-    let weighted = |lat: &dyn Fn(&TaskStats) -> f64, weight: &dyn Fn(&TaskStats) -> u64| {
-        let w: u64 = tasks.iter().map(|t| weight(t)).sum();
-        if w == 0 { 0.0 } else { tasks.iter().map(|t| lat(t) * weight(t) as f64).sum::<f64>() / w as f64 }
-    };
-    let mut executors: Vec<usize> = tasks.iter().map(|t| t.executor).collect();
-    executors.sort_unstable();
-    executors.dedup();
-    let capacity = executors
-        .iter()
-        .map(|e| tasks.iter().filter(|t| t.executor == *e).map(|t| t.capacity).sum::<f64>())
-        .fold(0.0, f64::max);
-    let complete = tasks.iter().filter_map(|t| t.complete_latency.as_ref()).fold(
-        None,
-        |acc: Option<LatencySummary>, l| {
-            Some(match acc {
-                None => l.clone(),
-                Some(a) => {
-                    let n = a.count + l.count;
-                    let mean = if n == 0 {
-                        0.0
-                    } else {
-                        (a.mean_ms * a.count as f64 + l.mean_ms * l.count as f64) / n as f64
-                    };
-                    LatencySummary {
-                        count: n,
-                        mean_ms: mean,
-                        p50_ms: a.p50_ms.max(l.p50_ms),
-                        p99_ms: a.p99_ms.max(l.p99_ms),
-                        p999_ms: a.p999_ms.max(l.p999_ms),
-                        max_ms: a.max_ms.max(l.max_ms),
-                    }
-                }
-            })
-        },
-    );
-    let mut errors: Vec<_> = tasks.iter().flat_map(|t| t.errors.clone()).collect();
-    errors.sort_by_key(|e| e.time_ms);
-    ComponentStats {
-        component: id.to_owned(),
-        kind: match role {
-            ComponentRole::Spout => "spout",
-            ComponentRole::Bolt => "bolt",
-            ComponentRole::Acker => "acker",
-        }
-        .to_owned(),
-        tasks: task_count,
-        executors: executors.len(),
-        emitted: sum(&|t| total(&t.emitted)),
-        transferred: sum(&|t| total(&t.transferred)),
-        executed: sum(&|t| total(&t.executed)),
-        acked: sum(&|t| total(&t.acked)),
-        failed: sum(&|t| total(&t.failed)),
-        execute_latency_ms: weighted(&|t| t.execute_latency_ms, &|t| total(&t.executed)),
-        process_latency_ms: weighted(&|t| t.process_latency_ms, &|t| total(&t.acked)),
-        complete_latency: complete,
-        capacity,
-        errors,
     }
 }

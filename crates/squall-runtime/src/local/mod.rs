@@ -5,7 +5,7 @@
 //! bounded run to finish, and kill it.
 
 mod handle;
-mod start;
+pub(crate) mod start;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use squall_api::{Config, SharedClock, Topology};
 
-pub use handle::{CapturedTuple, RunningTopology};
+pub use handle::{CapturedTuple, Progress, RunningTopology};
 
 use crate::error::RuntimeError;
 use crate::shared::lock;

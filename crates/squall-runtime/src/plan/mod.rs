@@ -200,6 +200,30 @@ impl Plan {
         self.component_index(c.id.as_str()).unwrap_or(usize::MAX)
     }
 
+    /// A hash of everything workers must agree on (components, tasks, streams and their fields,
+    /// groupings, executors and their workers): workers with different fingerprints refuse each
+    /// other's connections.
+    pub fn fingerprint(&self) -> u64 {
+        use std::fmt::Write;
+        let mut text = String::new();
+        let _ = write!(text, "{}|{}|", self.name, self.workers);
+        for c in &self.components {
+            let _ = write!(text, "{}:{:?}:{:?};", c.id, c.role, c.tasks);
+        }
+        for s in &self.streams {
+            let _ =
+                write!(text, "{}:{}:{}:{}[", s.schema.component, s.schema.stream, s.schema.fields, s.direct);
+            for r in &s.consumers {
+                let _ = write!(text, "{}:{}:{:?},", r.component, r.grouping, r.targets);
+            }
+            text.push(']');
+        }
+        for e in &self.executors {
+            let _ = write!(text, "{:?}@{};", e.tasks, e.worker);
+        }
+        xxhash_rust::xxh3::xxh3_64(text.as_bytes())
+    }
+
     /// Per component id, its task ids: the shape every task's context carries.
     pub fn task_map(&self) -> BTreeMap<ComponentId, Vec<TaskId>> {
         self.components.iter().map(|c| (c.id.clone(), c.tasks.clone())).collect()

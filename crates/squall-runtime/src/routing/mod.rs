@@ -218,8 +218,8 @@ impl Grouper {
     #[inline]
     pub fn choose(&mut self, source: TaskId, values: &[Value], out: &mut Targets) {
         match self {
-            Grouper::RoundRobin(r) => out.push(r.next()),
-            Grouper::LoadAware(l) => out.push(l.next()),
+            Grouper::RoundRobin(r) => out.push(r.next_target()),
+            Grouper::LoadAware(l) => out.push(l.next_target()),
             Grouper::Fields { indices, targets } => {
                 let h = fields_hash(values, indices);
                 out.push(targets[pick(h, targets.len())]);

@@ -37,7 +37,7 @@ impl RoundRobin {
 
     /// The next target.
     #[inline]
-    pub fn next(&mut self) -> TaskId {
+    pub fn next_target(&mut self) -> TaskId {
         let t = self.order[self.next];
         self.next += 1;
         if self.next == self.order.len() {
@@ -91,7 +91,7 @@ impl LoadAware {
 
     /// The next target.
     #[inline]
-    pub fn next(&mut self) -> TaskId {
+    pub fn next_target(&mut self) -> TaskId {
         self.countdown -= 1;
         if self.countdown == 0 {
             self.countdown = CHECK_EVERY;
@@ -156,9 +156,7 @@ impl LoadAware {
         let size = (5 * targets.len()).max(1000);
         let total: u64 = self.weights.iter().map(|w| u64::from(*w)).sum();
         let mut ring = Vec::with_capacity(size);
-        if total == 0 {
-            ring.extend(targets.iter().cycle().take(size));
-        } else {
+        if let Some(total) = std::num::NonZeroU64::new(total) {
             for (t, w) in targets.iter().zip(&self.weights) {
                 let slots = usize::try_from(u64::from(*w) * size as u64 / total).unwrap_or(0);
                 ring.extend(std::iter::repeat_n(*t, slots));
@@ -168,6 +166,8 @@ impl LoadAware {
                 let pick = if ring.is_empty() { targets[0] } else { ring[self.rng.usize(0..ring.len())] };
                 ring.push(pick);
             }
+        } else {
+            ring.extend(targets.iter().cycle().take(size));
         }
         self.rng.shuffle(&mut ring);
         self.ring = ring;

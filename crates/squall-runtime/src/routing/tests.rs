@@ -121,7 +121,7 @@ fn load_aware_shuffle_shifts_away_from_loaded_tasks_and_widens_its_scope() {
     let count = |g: &mut LoadAware| {
         let mut counts = BTreeMap::new();
         for _ in 0..9_000 {
-            *counts.entry(g.next()).or_insert(0u32) += 1;
+            *counts.entry(g.next_target()).or_insert(0u32) += 1;
         }
         counts
     };

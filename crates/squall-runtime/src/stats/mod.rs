@@ -11,6 +11,7 @@
 //! histogram for percentiles; statistics cover the whole run (Storm also keeps 10-minute, 3-hour and
 //! 1-day windows), except capacity, which uses Storm's 10-minute window.
 
+mod aggregate;
 mod counters;
 mod snapshot;
 

@@ -2,10 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Percentiles of a latency distribution, in milliseconds.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct LatencySummary {
     /// Number of measurements.
     pub count: u64,
@@ -37,7 +37,7 @@ impl LatencySummary {
 }
 
 /// An error a component reported (through `report_error`, a panic or a fatal failure).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ReportedError {
     /// Milliseconds since the Unix epoch, by the topology's clock.
     pub time_ms: u64,
@@ -48,7 +48,7 @@ pub struct ReportedError {
 }
 
 /// The statistics of one task.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct TaskStats {
     /// Its component.
     pub component: String,
@@ -82,7 +82,7 @@ pub struct TaskStats {
 
 /// The statistics of one component: its tasks' sums, latency means weighted by samples, the
 /// maximum capacity over its executors.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct ComponentStats {
     /// Its id.
     pub component: String,
@@ -115,7 +115,7 @@ pub struct ComponentStats {
 }
 
 /// The queues of one executor.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct ExecutorStats {
     /// The executor's index in the plan.
     pub executor: usize,
@@ -132,7 +132,7 @@ pub struct ExecutorStats {
 }
 
 /// Statistics of a whole topology.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct TopologyStats {
     /// The topology's name.
     pub topology: String,

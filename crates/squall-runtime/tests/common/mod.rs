@@ -1,4 +1,5 @@
 //! Helpers shared by the runtime's integration tests: a simulated clock and small components.
+#![allow(clippy::unwrap_used, reason = "tests and probes may panic on failure")]
 #![allow(dead_code)]
 
 use std::sync::atomic::{AtomicU64, Ordering};
