@@ -15,7 +15,7 @@ use squall_wire::{BatchWriter, WireError, WireMessage, WireTuple};
 /// How long any awaited condition may take before the test fails.
 pub const DEADLINE: Duration = Duration::from_secs(20);
 pub const TOPOLOGY: &str = "transport-test-1-1700000000";
-pub const PLAN: u64 = 0x5157_a11;
+pub const PLAN: u64 = 0x0515_7a11;
 
 /// A batch of messages, encoded one `push` each.
 pub struct TestBatch(pub Vec<WireMessage>);

@@ -36,6 +36,9 @@ fn send_and_expect_close(addr: SocketAddr, bytes: &[u8], half_close: bool) {
     }
 }
 
+/// Bytes to send, whether to half-close after them, who the event names, its kind, text in its reason.
+type Case = (Vec<u8>, bool, Option<WorkerId>, &'static str, &'static str);
+
 fn concat(parts: &[&[u8]]) -> Vec<u8> {
     parts.concat()
 }
@@ -51,8 +54,7 @@ fn garbage_oversized_and_truncated_frames_close_only_their_connection() {
     let mut heartbeat = BytesMut::new();
     encode_batch(&mut heartbeat, &[WireMessage::Heartbeat], &Limits::default()).unwrap();
 
-    // (bytes, half-close, who the event names, event kind, text in the reason)
-    let cases: Vec<(Vec<u8>, bool, Option<WorkerId>, &str, &str)> = vec![
+    let cases: Vec<Case> = vec![
         (b"GET / HTTP/1.1\r\nHost: squall\r\n\r\n".to_vec(), false, None, "rejected", "bad magic"),
         (oversized.to_vec(), false, None, "rejected", "exceeds the limit"),
         (heartbeat.to_vec(), false, None, "rejected", "must be a hello"),

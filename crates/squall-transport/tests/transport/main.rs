@@ -1,5 +1,7 @@
 //! Integration tests of the transport over real sockets on 127.0.0.1.
 
+#![allow(clippy::unwrap_used, reason = "tests may panic on failure")]
+
 mod backpressure;
 mod common;
 mod exchange;
