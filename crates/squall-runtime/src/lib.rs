@@ -53,6 +53,7 @@ pub(crate) mod shared;
 pub mod sink;
 pub mod stats;
 mod timer;
+pub mod worker;
 
 pub use error::RuntimeError;
 pub use local::{CapturedTuple, LocalCluster, Progress, RunOptions, RunningTopology};

@@ -94,7 +94,6 @@ impl Signals {
 
     /// Hands a batch from another worker to this executor without blocking: into its queue, or,
     /// when the queue is full or earlier batches already wait, into its overflow (order kept).
-    #[allow(dead_code, reason = "the worker module delivers through it; it lands with the transport")]
     pub(crate) fn deliver_remote(&self, batch: Batch) {
         let batch = if self.remote_overflow_len.load(Ordering::Acquire) == 0 {
             match self.sender.try_send(batch) {

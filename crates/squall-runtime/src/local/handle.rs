@@ -103,7 +103,6 @@ impl RunningTopology {
         p
     }
 
-    #[allow(dead_code, reason = "the worker module reads it; it lands with the transport")]
     pub(crate) fn shared(&self) -> &Arc<Shared> {
         &self.shared
     }
