@@ -69,11 +69,15 @@ pub struct TransportConfig {
     /// The writer gathers queued batches (one frame each) into one socket write up to about this
     /// many bytes.
     pub max_frame_coalesce_bytes: usize,
+    /// Most inbound connections served at once (each has a reader thread); further ones are
+    /// closed as soon as they are accepted. Bounds what a flood of connections can cost.
+    pub max_inbound_connections: usize,
 }
 
 impl TransportConfig {
     /// A configuration with no peers and the defaults: 64 batches per queue, default [`Limits`],
-    /// reconnect delays 100 ms–5 s, heartbeats every 1 s, peer timeout 10 s, 64 KiB writes.
+    /// reconnect delays 100 ms–5 s, heartbeats every 1 s, peer timeout 10 s, 64 KiB writes, 128
+    /// inbound connections.
     pub fn new(me: WorkerId, topology_id: impl Into<String>, plan_fingerprint: u64) -> Self {
         Self {
             me,
@@ -87,6 +91,7 @@ impl TransportConfig {
             heartbeat_every: Duration::from_secs(1),
             peer_timeout: Duration::from_secs(10),
             max_frame_coalesce_bytes: 64 << 10,
+            max_inbound_connections: 128,
         }
     }
 
@@ -113,8 +118,8 @@ impl TransportConfig {
                 return bad(format!("{w} is listed twice in peers"));
             }
         }
-        if self.queue_batches == 0 {
-            return bad("queue_batches must be at least 1".into());
+        if self.queue_batches == 0 || self.max_inbound_connections == 0 {
+            return bad("queue_batches and max_inbound_connections must be at least 1".into());
         }
         if self.reconnect_min.is_zero() || self.heartbeat_every.is_zero() {
             return bad("reconnect_min and heartbeat_every must be positive".into());

@@ -5,6 +5,7 @@
 use std::io::{self, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use squall_wire::{FrameHead, WireError, WireMessage};
@@ -29,7 +30,16 @@ pub(crate) fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
     while !shared.shutdown.is_set() {
         loop {
             match listener.accept() {
-                Ok((stream, addr)) => spawn_reader(&shared, stream, addr),
+                Ok((stream, addr)) => {
+                    if shared.live_readers.load(Ordering::SeqCst) >= shared.config.max_inbound_connections {
+                        bump(&shared.registry.refused_connections, 1);
+                        warn!(%addr, limit = shared.config.max_inbound_connections,
+                            "too many inbound connections; closing the new one");
+                        drop(stream);
+                    } else {
+                        spawn_reader(&shared, stream, addr);
+                    }
+                }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => {
@@ -42,7 +52,12 @@ pub(crate) fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
         }
         if Instant::now() >= next_heartbeat {
             let frame = &shared.heartbeat_frame;
-            shared.sockets.for_each_inbound(|mut s| s.write_all(frame));
+            shared.sockets.for_each_inbound(|mut s, counters| {
+                s.write_all(frame)?;
+                bump(&counters.heartbeats_sent, 1);
+                bump(&counters.bytes_sent, frame.len() as u64);
+                Ok(())
+            });
             next_heartbeat = Instant::now() + hb_every;
         }
         let until_heartbeat = next_heartbeat.saturating_duration_since(Instant::now());
@@ -52,10 +67,20 @@ pub(crate) fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
     }
 }
 
+/// Counts a live reader thread for as long as it lives.
+struct LiveReader(Arc<Shared>);
+
+impl Drop for LiveReader {
+    fn drop(&mut self) {
+        self.0.live_readers.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 fn spawn_reader(shared: &Arc<Shared>, stream: TcpStream, addr: SocketAddr) {
     let name = format!("squall-recv-{addr}");
-    let for_thread = Arc::clone(shared);
-    match shared.threads.spawn(name, move || read_connection(&for_thread, stream, addr)) {
+    shared.live_readers.fetch_add(1, Ordering::SeqCst);
+    let live = LiveReader(Arc::clone(shared));
+    match shared.threads.spawn(name, move || read_connection(&live.0, stream, addr)) {
         Ok(_) => {}
         Err(e) => {
             bump(&shared.registry.accept_errors, 1);
@@ -112,7 +137,7 @@ fn read_connection(shared: &Shared, stream: TcpStream, addr: SocketAddr) {
     };
     let (worker, counters) = peer;
     bump(&counters.inbound_connections, 1);
-    registration.set_role(Role::InboundEstablished);
+    registration.set_role(Role::InboundEstablished(Arc::clone(&counters)));
     info!(peer = worker.0, %addr, "peer connected to us");
     shared.event(Some(worker), PeerEvent::Connected { link: Link::Inbound, addr });
 

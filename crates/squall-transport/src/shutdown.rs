@@ -11,6 +11,8 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 
+use crate::stats::PeerCounters;
+
 /// Never sent: channels of it only ever disconnect, which wakes every receiver at once.
 pub(crate) enum Never {}
 
@@ -62,12 +64,12 @@ impl Shutdown {
 }
 
 /// How a registered socket is used, for the periodic reverse heartbeats.
-#[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Role {
     /// Anything that needs no reverse heartbeat (outbound, or inbound before its handshake).
     Plain,
-    /// An established inbound connection: the acceptor thread writes heartbeats on it.
-    InboundEstablished,
+    /// An established inbound connection from the peer with these counters: the acceptor thread
+    /// writes heartbeats on it.
+    InboundEstablished(Arc<PeerCounters>),
 }
 
 /// Every open socket, so that shutdown can `shutdown(2)` them and wake blocked reads and writes.
@@ -115,10 +117,12 @@ impl Sockets {
 
     /// Calls `f` on every established inbound socket; a socket for which `f` fails is shut down
     /// (its reader then sees the error and reports it).
-    pub(crate) fn for_each_inbound(&self, mut f: impl FnMut(&TcpStream) -> io::Result<()>) {
+    pub(crate) fn for_each_inbound(&self, mut f: impl FnMut(&TcpStream, &PeerCounters) -> io::Result<()>) {
         let open = self.lock();
         for (stream, role) in open.values() {
-            if *role == Role::InboundEstablished && f(stream).is_err() {
+            if let Role::InboundEstablished(counters) = role
+                && f(stream, counters).is_err()
+            {
                 let _ = stream.shutdown(Both::Both);
             }
         }

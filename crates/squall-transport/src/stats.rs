@@ -42,6 +42,7 @@ pub(crate) struct Registry {
     pub(crate) anonymous_connections: AtomicU64,
     pub(crate) anonymous_errors: AtomicU64,
     pub(crate) accept_errors: AtomicU64,
+    pub(crate) refused_connections: AtomicU64,
 }
 
 impl Registry {
@@ -87,6 +88,7 @@ impl Registry {
             anonymous_connections: self.anonymous_connections.load(Relaxed),
             anonymous_errors: self.anonymous_errors.load(Relaxed),
             accept_errors: self.accept_errors.load(Relaxed),
+            refused_connections: self.refused_connections.load(Relaxed),
         }
     }
 }
@@ -100,8 +102,10 @@ pub struct TransportStats {
     pub anonymous_connections: u64,
     /// Errors on those connections: garbage, oversized or truncated frames, missing or bad hellos.
     pub anonymous_errors: u64,
-    /// Failed `accept` calls on the listener.
+    /// Failed `accept` calls on the listener (and reader threads that could not be spawned).
     pub accept_errors: u64,
+    /// Inbound connections closed at once because `max_inbound_connections` readers were running.
+    pub refused_connections: u64,
 }
 
 impl TransportStats {
@@ -133,7 +137,8 @@ pub struct PeerStats {
     pub messages_sent: u64,
     /// Bytes written to it, hellos and heartbeats included.
     pub bytes_sent: u64,
-    /// Heartbeat frames written to it.
+    /// Heartbeat frames written to it: on our outbound connection when idle, and on its inbound
+    /// connections to us every `heartbeat_every`.
     pub heartbeats_sent: u64,
     /// Batch frames received from it, heartbeats excluded.
     pub frames_received: u64,

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::marker::PhantomData;
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
+use std::sync::atomic::AtomicUsize;
 use std::time::{Duration, Instant};
 
 use bytes::BytesMut;
@@ -35,6 +36,8 @@ pub(crate) struct Shared {
     pub(crate) threads: Threads,
     pub(crate) registry: Registry,
     pub(crate) shutdown: Shutdown,
+    /// Inbound reader threads alive, against `max_inbound_connections`.
+    pub(crate) live_readers: AtomicUsize,
 }
 
 impl Shared {
@@ -93,6 +96,7 @@ impl<O: Outgoing> Transport<O> {
             threads: Threads::new(),
             registry: Registry::default(),
             shutdown,
+            live_readers: AtomicUsize::new(0),
         });
         let mut transport = Transport {
             shared: Arc::clone(&shared),

@@ -13,9 +13,15 @@ fn blocked_receiver_fills_the_queue_then_everything_arrives_in_order() {
     let lb = listener();
     let addr_b = lb.local_addr().unwrap();
     let rb = Recorder::with_gate(false);
-    let b = start(config(2, &[]), lb, rb.clone());
+    // A short peer timeout: a receiver blocked in `deliver` for longer must not count as silent.
+    let short = |mut c: squall_transport::TransportConfig| {
+        c.heartbeat_every = Duration::from_millis(100);
+        c.peer_timeout = Duration::from_secs(1);
+        c
+    };
+    let b = start(short(config(2, &[])), lb, rb.clone());
     let ra = Recorder::new();
-    let mut small_queue = config(1, &[(2, addr_b)]);
+    let mut small_queue = short(config(1, &[(2, addr_b)]));
     small_queue.queue_batches = 4;
     let a = start(small_queue, listener(), ra.clone());
     let to_b = a.sender(WorkerId(2)).unwrap();
@@ -43,6 +49,13 @@ fn blocked_receiver_fills_the_queue_then_everything_arrives_in_order() {
         assert!(state.received.is_empty(), "the gate is closed");
     }
     assert!(sent > 4, "TCP buffers hold batches beyond the queue");
+    // Stay blocked for well over the 1 s peer timeout: b's acceptor keeps heartbeating a's
+    // connection, and b's reader does not count time in `deliver` as silence.
+    let heartbeats = a.stats().peer(WorkerId(2)).unwrap().heartbeats_received;
+    eventually("15 more heartbeats from the blocked receiver", || {
+        a.stats().peer(WorkerId(2)).unwrap().heartbeats_received >= heartbeats + 15
+    });
+    assert!(rb.state().received.is_empty());
 
     rb.open_gate();
     to_b.send_timeout(held, DEADLINE).expect("room once the receiver drains");

@@ -1,6 +1,6 @@
 //! Batches in every direction between two and three transports, checked message by message.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use squall_api::TaskId;
 use squall_transport::{Link, TrySendError, WorkerId};
@@ -57,8 +57,11 @@ fn two_workers_exchange_batches_both_ways() {
     assert_eq!((peer.dropped_batches, peer.errors), (0, 0));
     assert_eq!(peer.queue_capacity, 64);
     assert!(peer.connected);
+    // Shutdown wakes every blocked thread at once (sockets shut down, channels disconnected).
+    let t0 = Instant::now();
     a.shutdown();
     b.shutdown();
+    assert!(t0.elapsed() < Duration::from_secs(3), "shutdown took {:?}", t0.elapsed());
 }
 
 #[test]
@@ -112,4 +115,15 @@ fn senders_report_disconnected_after_shutdown() {
         other => panic!("expected Disconnected, got {:?}", other.err()),
     }
     assert!(sender.send_timeout(TestBatch(vec![]), Duration::from_millis(1)).is_err());
+}
+
+#[test]
+fn invalid_configuration_is_refused_at_start() {
+    let mut c = config(1, &[(1, listener().local_addr().unwrap())]);
+    let err =
+        squall_transport::Transport::<TestBatch>::start(c.clone(), listener(), Recorder::new()).unwrap_err();
+    assert!(err.to_string().contains("own peer"), "{err}");
+    c.peers.clear();
+    c.heartbeat_every = c.peer_timeout;
+    assert!(squall_transport::Transport::<TestBatch>::start(c, listener(), Recorder::new()).is_err());
 }

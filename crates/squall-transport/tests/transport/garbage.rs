@@ -105,3 +105,21 @@ fn garbage_oversized_and_truncated_frames_close_only_their_connection() {
     a.shutdown();
     b.shutdown();
 }
+
+#[test]
+fn connections_beyond_the_limit_are_closed_at_once() {
+    let lb = listener();
+    let addr_b = lb.local_addr().unwrap();
+    let mut c = config(2, &[]);
+    c.max_inbound_connections = 2;
+    let b = start(c, lb, Recorder::new());
+    // Two connections that say nothing hold both reader slots (until the 5 s peer timeout).
+    // The acceptor takes connections in order, so the third finds both slots taken and is closed
+    // at once (were it served, it would be closed only after the peer timeout, and not counted).
+    let idle: Vec<_> = (0..2).map(|_| TcpStream::connect(addr_b).unwrap()).collect();
+    send_and_expect_close(addr_b, b"", false);
+    let stats = b.stats();
+    assert_eq!((stats.refused_connections, stats.anonymous_connections), (1, 0));
+    drop(idle);
+    b.shutdown();
+}
