@@ -61,6 +61,11 @@ pub struct LocalArgs {
     #[arg(long, value_name = "DUR", value_parser = humantime::parse_duration)]
     pub duration: Option<Duration>,
 
+    /// Run over this many worker processes under a local supervisor (overrides
+    /// `topology.workers`); each worker runs this same command.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub workers: Option<u64>,
+
     /// Write the final statistics, topology name, duration and exit reason as JSON to this file.
     #[arg(long, value_name = "PATH")]
     pub stats_json: Option<PathBuf>,

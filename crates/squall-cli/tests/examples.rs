@@ -22,6 +22,15 @@ fn expected_counts(text: &str) -> BTreeMap<String, u64> {
 
 #[test]
 fn the_python_word_count_counts_every_word_exactly() {
+    python_word_count(&[]);
+}
+
+#[test]
+fn the_python_word_count_over_three_worker_processes_counts_every_word_exactly() {
+    python_word_count(&["--workers", "3"]);
+}
+
+fn python_word_count(extra: &[&str]) {
     let python = python();
     let dir = copy_of(&repo_root().join("examples/flux/wordcount"), &["counts.jsonl"]);
     let stats_path = dir.path().join("stats.json");
@@ -31,7 +40,8 @@ fn the_python_word_count_counts_every_word_exactly() {
             .arg("local")
             .arg(dir.path().join("topology.yaml"))
             .arg("--stats-json")
-            .arg(&stats_path),
+            .arg(&stats_path)
+            .args(extra),
         Duration::from_secs(120),
     );
     assert_eq!(out.code(), 0, "{out}");

@@ -59,8 +59,16 @@ pub fn submit_with(
 }
 
 impl TopologyHandle {
+    /// The topology's name.
+    pub fn name(&self) -> &str {
+        match self {
+            TopologyHandle::InProcess(r) => r.name(),
+            TopologyHandle::Supervised(s) => &s.plan().name,
+        }
+    }
+
     /// Current statistics.
-    pub fn stats(&mut self) -> TopologyStats {
+    pub fn stats(&self) -> TopologyStats {
         match self {
             TopologyHandle::InProcess(r) => r.stats(),
             TopologyHandle::Supervised(s) => s.stats(),

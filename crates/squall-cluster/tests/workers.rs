@@ -154,8 +154,8 @@ fn a_worker_killed_twice_loses_no_acked_message() {
     }
     let mut config = Config::new();
     config.set_workers(3).set_max_spout_pending(200).set_message_timeout_secs(2);
-    let mut handle = word_count(TEST, 10_000, &config, Duration::from_micros(40));
-    let TopologyHandle::Supervised(sup) = &mut handle else { panic!("three workers run supervised") };
+    let handle = word_count(TEST, 10_000, &config, Duration::from_micros(40));
+    let TopologyHandle::Supervised(sup) = &handle else { panic!("three workers run supervised") };
     // The spout's worker keeps its pending trees; kill another one, twice, while tuples flow.
     let plan = sup.plan().clone();
     let spout_task = plan.components[plan.component_index("sentences").unwrap()].tasks[0];

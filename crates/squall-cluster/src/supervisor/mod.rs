@@ -92,7 +92,7 @@ pub struct Supervisor {
     inner: Arc<Inner>,
     threads: Vec<JoinHandle<()>>,
     started: Instant,
-    seq: u64,
+    seq: std::sync::atomic::AtomicU64,
 }
 
 /// Picks `n` free loopback ports.
@@ -185,7 +185,7 @@ impl Supervisor {
                 .spawn(move || monitor::run(&i3))
                 .map_err(io("supervisor thread"))?,
         );
-        let sup = Supervisor { plan, inner, threads, started: Instant::now(), seq: 0 };
+        let sup = Supervisor { plan, inner, threads, started: Instant::now(), seq: Default::default() };
         sup.await_workers(secs("supervisor.worker.start.timeout.secs", 120))?;
         Ok(sup)
     }
@@ -263,9 +263,8 @@ impl Supervisor {
 
     /// Current statistics of every worker, merged (a worker that does not answer within a second
     /// contributes its latest report).
-    pub fn stats(&mut self) -> TopologyStats {
-        self.seq += 1;
-        let seq = self.seq;
+    pub fn stats(&self) -> TopologyStats {
+        let seq = self.seq.fetch_add(1, Ordering::AcqRel) + 1;
         self.broadcast(&ToWorker::Stats(seq));
         let deadline = Instant::now() + Duration::from_secs(1);
         let mut state = self.inner.lock();

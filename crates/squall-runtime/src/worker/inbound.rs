@@ -110,7 +110,7 @@ impl Inbound for WorkerInbound {
     fn peer_event(&self, peer: Option<WorkerId>, event: PeerEvent) {
         match &event {
             PeerEvent::Connected { .. } => tracing::debug!(?peer, ?event, "peer connected"),
-            _ => tracing::warn!(?peer, ?event, "peer connection"),
+            _ => tracing::debug!(?peer, ?event, "peer connection"),
         }
     }
 }

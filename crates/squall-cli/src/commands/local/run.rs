@@ -4,7 +4,7 @@ use std::io::Write;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use squall::{InvalidTopology, LocalCluster, RunOptions, RuntimeError, TopologyError, TopologyStats};
+use squall::{InvalidTopology, RunOptions, RuntimeError, TopologyError, TopologyStats};
 use squall_flux::{FluxTopology, LoadOptions, Registry};
 
 use super::report::{self, ExitReason, RunReport};
@@ -58,17 +58,26 @@ pub fn run(args: &LocalArgs) -> anyhow::Result<Outcome> {
         return Ok(Outcome::Done);
     }
     let interrupts = interrupt::install()?;
-    let FluxTopology { name, config, topology, resources_dir, .. } = loaded;
-
-    let cluster = LocalCluster::new();
-    let started = Instant::now();
-    if let Err(cause) =
-        cluster.submit(&name, &config, topology, RunOptions::new().resources_dir(resources_dir))
-    {
-        let note = shell_note(args, &options, &cause).map(|n| format!("; {n}")).unwrap_or_default();
-        return Err(anyhow::Error::new(cause).context(format!("topology '{name}' cannot start{note}")));
+    let FluxTopology { name, mut config, topology, resources_dir, .. } = loaded;
+    if let Some(workers) = args.workers {
+        config.set_workers(workers);
     }
-    let running = cluster.take(&name)?;
+
+    let started = Instant::now();
+    // With more than one worker this starts worker processes running this same command; in such a
+    // worker, the call runs the worker's share and exits the process.
+    let running = match squall_cluster::submit(
+        &name,
+        &config,
+        topology,
+        RunOptions::new().resources_dir(resources_dir),
+    ) {
+        Ok(running) => running,
+        Err(cause) => {
+            let note = shell_note(args, &options, &cause).map(|n| format!("; {n}")).unwrap_or_default();
+            return Err(anyhow::Error::new(cause).context(format!("topology '{name}' cannot start{note}")));
+        }
+    };
     let progress = (!args.quiet).then_some(args.progress_interval).filter(|p| !p.is_zero());
     let watch = Watch { started, limit: args.duration, progress, interrupts: &interrupts };
     let end = supervise::watch(&running, &watch, &mut std::io::stderr());

@@ -4,7 +4,8 @@ use std::io::Write;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-use squall::{RunningTopology, RuntimeError, TopologyStats};
+use squall::{RuntimeError, TopologyStats};
+use squall_cluster::TopologyHandle;
 
 /// How often the watcher checks the topology (and how late it may notice the end).
 const POLL: Duration = Duration::from_millis(20);
@@ -35,7 +36,7 @@ pub struct Watch<'a> {
 }
 
 /// Waits until the run should end and says why. Progress lines go to `progress_out`.
-pub fn watch(running: &RunningTopology, w: &Watch<'_>, progress_out: &mut dyn Write) -> End {
+pub fn watch(running: &TopologyHandle, w: &Watch<'_>, progress_out: &mut dyn Write) -> End {
     let deadline = w.limit.map(|limit| w.started + limit);
     let mut next_progress = w.progress.map(|every| w.started + every);
     loop {
