@@ -1,4 +1,5 @@
 //! The Flux examples in `examples/flux/`, run by `squall local` as their READMEs say.
+#![allow(clippy::unwrap_used, reason = "tests may panic on failure")]
 
 mod common;
 
