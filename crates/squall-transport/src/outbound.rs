@@ -53,6 +53,7 @@ impl<O: Outgoing> Writer<O> {
         let cfg = &self.shared.config;
         let mut delay: Option<Duration> = None;
         let mut ever_connected = false;
+        let mut refusals = 0u64;
         loop {
             if let Some(d) = delay
                 && self.shared.shutdown.wait(d)
@@ -69,7 +70,8 @@ impl<O: Outgoing> Writer<O> {
                     if self.shared.shutdown.is_set() {
                         return;
                     }
-                    self.refused(reason);
+                    self.refused(reason, refusals == 0);
+                    refusals += 1;
                     let next = delay.map_or(cfg.reconnect_min, |d| d.saturating_mul(2));
                     delay = Some(next.clamp(cfg.reconnect_min, cfg.reconnect_max));
                     continue;
@@ -80,6 +82,7 @@ impl<O: Outgoing> Writer<O> {
                 bump(&self.counters.reconnects, 1);
             }
             ever_connected = true;
+            refusals = 0;
             self.counters.connected.store(true, Relaxed);
             info!(peer = self.peer.0, addr = %self.addr, "connected to peer");
             self.shared
@@ -104,12 +107,17 @@ impl<O: Outgoing> Writer<O> {
         }
     }
 
-    /// Accounts for a failed attempt: a refused handshake is an event, a failed connect only a count.
-    fn refused(&self, reason: TransportError) {
+    /// Accounts for a failed attempt: a refused handshake is an event, a failed connect only a
+    /// count. Only the first failure in a row logs above DEBUG.
+    fn refused(&self, reason: TransportError, first: bool) {
         if reason.is_protocol_error() {
             bump(&self.counters.rejected, 1);
             bump(&self.counters.errors, 1);
-            warn!(peer = self.peer.0, addr = %self.addr, error = %reason, "peer refused the handshake");
+            if first {
+                warn!(peer = self.peer.0, addr = %self.addr, error = %reason, "handshake with peer refused; retrying with backoff");
+            } else {
+                debug!(peer = self.peer.0, addr = %self.addr, error = %reason, "handshake with peer refused again");
+            }
             self.shared.event(
                 Some(self.peer),
                 PeerEvent::Rejected { link: Link::Outbound, addr: self.addr, reason },
@@ -212,6 +220,10 @@ impl<O: Outgoing> Writer<O> {
             bump(&self.counters.messages_sent, in_flight.messages);
             bump(&self.counters.bytes_sent, out.len() as u64);
             out.clear();
+            if out.capacity() > 4 * cfg.max_frame_coalesce_bytes.max(1 << 20) {
+                // A huge batch passed: give its memory back.
+                out = BytesMut::with_capacity(cfg.max_frame_coalesce_bytes + (64 << 10));
+            }
             last_write = Instant::now();
         }
     }

@@ -73,3 +73,25 @@ fn blocked_receiver_fills_the_queue_then_everything_arrives_in_order() {
     a.shutdown();
     b.shutdown();
 }
+
+#[test]
+fn shutdown_is_prompt_while_the_writer_is_blocked() {
+    let lb = listener();
+    let addr_b = lb.local_addr().unwrap();
+    let rb = Recorder::with_gate(false);
+    let b = start(config(2, &[]), lb, rb.clone());
+    let mut c = config(1, &[(2, addr_b)]);
+    c.queue_batches = 2;
+    let a = start(c, listener(), Recorder::new());
+    let to_b = a.sender(WorkerId(2)).unwrap();
+    let mut seq = 0;
+    // Fill until the writer stalls on the socket.
+    while to_b.send_timeout(batches(1, seq, 1, 50).pop().unwrap(), Duration::from_millis(300)).is_ok() {
+        seq += 50;
+    }
+    let t0 = std::time::Instant::now();
+    a.shutdown();
+    assert!(t0.elapsed() < Duration::from_secs(3), "shutdown took {:?}", t0.elapsed());
+    rb.open_gate();
+    b.shutdown();
+}
