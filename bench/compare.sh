@@ -75,20 +75,24 @@ meta = {"workload": "meta", "commit": sh("git", "rev-parse", "--short", "HEAD"),
 open(sys.argv[1], "a").write(json.dumps(meta) + "\n")
 EOF
 
-sq() { echo "+ squall-bench $*" >&2; "$bin" --out "$out" "$@" >>"$log"; }
+# A failed check or a hung run is recorded (check: FAIL ...) and the run goes on.
+sq() {
+  echo "+ squall-bench $*" >&2
+  "$bin" --out "$out" "$@" >>"$log" || echo "# squall-bench $1: failures recorded, see $log" >&2
+}
 
 # 1. squall
 sq const-null -p "$plist" --grouping shuffle,local-or-shuffle --chaining on,off --acking off \
-   --records "$identity_n" --reps "$runs"
+   --records "$identity_n" --reps "$runs" --timeout 120
 sq const-null -p "$plist" --grouping shuffle,local-or-shuffle --chaining on,off --acking on \
-   --records "$identity_ack_n" --reps "$runs"
+   --records "$identity_ack_n" --reps "$runs" --timeout 120
 sq const-id-null -p "$plist" --grouping shuffle,local-or-shuffle --acking off \
-   --records "$identity_n" --reps "$runs"
+   --records "$identity_n" --reps "$runs" --timeout 120
 sq word-count -p "$plist" --grouping local-or-shuffle,shuffle --chaining on,off --acking off \
-   --records "$wordcount_n" --reps "$runs"
+   --records "$wordcount_n" --reps "$runs" --timeout 120
 sq word-count -p "$plist" --grouping local-or-shuffle,shuffle --acking on \
-   --records "$wordcount_ack_n" --reps "$runs"
-sq ysb -p "$plist" --chaining on,off --acking off,on --records "$ysb_n" --reps "$runs"
+   --records "$wordcount_ack_n" --reps "$runs" --timeout 120
+sq ysb -p "$plist" --chaining on,off --acking off,on --records "$ysb_n" --reps "$runs" --timeout 120
 sq raw-queue --records "$raw_n" --reps "$runs"
 sq startup --reps 20
 sq latency --sweep --duration "$latency_secs" --warmup 1 --plot "$plot"

@@ -64,6 +64,9 @@ pub struct RunArgs {
     /// Repetitions of each combination; a median row follows them.
     #[arg(long, default_value_t = 1)]
     reps: u32,
+    /// Seconds a run may take before it fails as hung, reporting what was still pending.
+    #[arg(long, default_value_t = 600.0)]
+    timeout: f64,
     /// `topology.max.spout.pending` when acking (0: unlimited).
     #[arg(long, default_value_t = 10_000)]
     max_pending: u64,
@@ -83,6 +86,7 @@ impl RunArgs {
             (None, None) => Limit::Records(default_records),
         };
         let warmup = secs("--warmup", self.warmup)?;
+        let timeout = secs("--timeout", self.timeout)?;
         anyhow::ensure!(self.parallelism.iter().all(|p| *p > 0), "--parallelism must be at least 1");
         let batches: Vec<Option<usize>> = if self.batch_size.is_empty() {
             vec![None]
@@ -103,6 +107,7 @@ impl RunArgs {
                             max_pending: (self.max_pending > 0).then_some(self.max_pending),
                             limit,
                             warmup,
+                            timeout,
                         });
                     }
                 }
@@ -218,9 +223,11 @@ enum Cmd {
     },
 }
 
-/// Runs `reps` repetitions of `one` per settings combination and edge.
+/// Runs `reps` repetitions of `one` per settings combination and edge. A repetition that fails to
+/// run (a hung or failed topology) becomes a row whose check says why, and the rest go on.
 fn matrix(
     rep: &mut Reporter,
+    workload: &str,
     all: &[Settings],
     edges: &[Edge],
     reps: u32,
@@ -228,7 +235,15 @@ fn matrix(
 ) -> anyhow::Result<()> {
     for s in all {
         for &e in edges {
-            let rows = (0..reps.max(1)).map(|_| one(s, e)).collect::<anyhow::Result<Vec<_>>>()?;
+            let rows = (0..reps.max(1))
+                .map(|_| {
+                    one(s, e).unwrap_or_else(|err| {
+                        let mut row = s.row(workload, "").param("grouping", e.name());
+                        row.check = format!("FAIL {err:#}");
+                        row
+                    })
+                })
+                .collect();
             rep.emit_reps(rows)?;
         }
     }
@@ -243,17 +258,17 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     let mut rep = Reporter::new(cli.out.clone());
     match cli.cmd {
         Cmd::ConstNull { run, grouping } => {
-            matrix(&mut rep, &run.settings(50_000_000)?, &grouping, run.reps, |s, e| {
+            matrix(&mut rep, "const-null", &run.settings(50_000_000)?, &grouping, run.reps, |s, e| {
                 const_null::run(s, e, 0)
             })?;
         }
         Cmd::ConstIdNull { run, grouping } => {
-            matrix(&mut rep, &run.settings(30_000_000)?, &grouping, run.reps, |s, e| {
+            matrix(&mut rep, "const-id-null", &run.settings(30_000_000)?, &grouping, run.reps, |s, e| {
                 const_null::run(s, e, 1)
             })?;
         }
         Cmd::WordCount { run, grouping } => {
-            matrix(&mut rep, &run.settings(5_000_000)?, &grouping, run.reps, word_count::run)?;
+            matrix(&mut rep, "word-count", &run.settings(5_000_000)?, &grouping, run.reps, word_count::run)?;
         }
         Cmd::Ysb { run, grouping, campaigns, ads_per_campaign, event_rate } => {
             anyhow::ensure!(
@@ -262,7 +277,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             );
             let shape =
                 Shape { campaigns, ads_per_campaign, events_per_event_second: event_rate, window_ms: 10_000 };
-            matrix(&mut rep, &run.settings(5_000_000)?, &grouping, run.reps, |s, e| ysb::run(s, e, &shape))?;
+            matrix(&mut rep, "ysb", &run.settings(5_000_000)?, &grouping, run.reps, |s, e| {
+                ysb::run(s, e, &shape)
+            })?;
         }
         Cmd::Latency { mut run, grouping, rate, sweep, fractions, max_rate, plot } => {
             if run.duration.is_none() && run.records.is_none() {

@@ -239,13 +239,19 @@ impl Reporter {
             self.emit(r.clone())?;
         }
         if n > 1 {
-            let rates: Vec<f64> = reps.iter().map(|r| r.tuples_per_s).collect();
+            // The median of the repetitions that ran correctly; a failed one only marks the row.
+            let good: Vec<&Row> = reps.iter().filter(|r| r.check == "ok").collect();
+            let rates: Vec<f64> = good.iter().map(|r| r.tuples_per_s).collect();
             let med = median(&rates);
-            let mut row =
-                reps.iter().find(|r| r.tuples_per_s == med).cloned().unwrap_or_else(|| reps[0].clone());
+            let mut row = good
+                .iter()
+                .find(|r| r.tuples_per_s == med)
+                .map(|r| (*r).clone())
+                .unwrap_or_else(|| reps[0].clone());
             row.rep = None;
             row.summary = true;
             row.set("reps", n as u64);
+            row.set("reps_ok", good.len() as u64);
             row.set("tuples_per_s_min", rates.iter().copied().fold(f64::INFINITY, f64::min));
             row.set("tuples_per_s_max", rates.iter().copied().fold(0.0, f64::max));
             if let Some(bad) = reps.iter().find(|r| r.check != "ok") {

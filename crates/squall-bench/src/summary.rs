@@ -328,5 +328,24 @@ pub fn summarize(path: &Path) -> anyhow::Result<String> {
         st.map_or("—".into(), |s| format!("{s:.2} ms")),
         verdict(st.map(|s| s < 100.0))
     );
+    let failed: Vec<String> = lines
+        .iter()
+        .filter(|l| l.get("check").and_then(Json::as_str).is_some_and(|c| c != "ok"))
+        .map(|l| {
+            let params: Vec<String> = ["parallelism", "grouping", "acking", "chaining", "queue"]
+                .iter()
+                .filter_map(|k| Some(format!("{k}={}", l.get(*k)?)))
+                .collect();
+            format!(
+                "- {} ({}): {}",
+                l.get("workload").and_then(Json::as_str).unwrap_or("?"),
+                params.join(" "),
+                l.get("check").and_then(Json::as_str).unwrap_or("?")
+            )
+        })
+        .collect();
+    if !failed.is_empty() {
+        let _ = writeln!(w, "\n### Failed checks and runs ({})\n\n{}", failed.len(), failed.join("\n"));
+    }
     Ok(out)
 }

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use squall::prelude::*;
 
-use super::{Budget, Edge, RUN_TIMEOUT, Settings, task_index};
+use super::{Budget, Edge, Settings, task_index};
 use crate::measure::{Probe, ProbeReport, collector, combine, run_bounded, take};
 use crate::report::{Latency, Row};
 
@@ -117,7 +117,7 @@ pub fn run(settings: &Settings, edge: Edge, hops: usize) -> anyhow::Result<Row> 
     let (pr, warmup) = (probes.clone(), settings.warmup);
     edge.apply(&mut b.set_bolt("null", p, move || NullBolt(Probe::new(warmup, pr.clone()))), upstream);
 
-    let outcome = run_bounded(workload, &settings.config(), b.build()?, RUN_TIMEOUT)?;
+    let outcome = run_bounded(workload, &settings.config(), b.build()?, settings.timeout)?;
     let steady = combine(&take(&probes), outcome.submitted);
     let sent: u64 = take(&emitted).iter().sum();
 

@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use super::word_count::{self, Pacing, WORDS_PER_SENTENCE};
-use super::{Edge, RUN_TIMEOUT, Settings};
+use super::{Edge, Settings};
 use crate::measure::{collector, combine, run_bounded, take};
 use crate::report::{Latency, Row};
 
@@ -33,7 +33,7 @@ pub fn run_at(settings: &Settings, edge: Edge, rate: Option<f64>) -> anyhow::Res
     let wc = word_count::topology(&settings, edge, pacing)?;
     let mut config = settings.config();
     config.set(COMPLETE_SAMPLE_RATE, 1.0);
-    let outcome = run_bounded("latency", &config, wc.topology, RUN_TIMEOUT)?;
+    let outcome = run_bounded("latency", &config, wc.topology, settings.timeout)?;
     let steady = combine(&take(&wc.probes), outcome.submitted);
     let emitted = take(&wc.emitted);
     let sentences: u64 = emitted.iter().flatten().sum();

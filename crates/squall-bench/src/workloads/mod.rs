@@ -14,8 +14,8 @@ use squall::prelude::*;
 
 use crate::report::Row;
 
-/// How long a run may take before it counts as hung.
-pub const RUN_TIMEOUT: Duration = Duration::from_secs(900);
+/// How long a run may take by default before it counts as hung.
+pub const RUN_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// How much a run sends: a number of records (split over the spout tasks) or a time.
 #[derive(Clone, Copy, Debug)]
@@ -70,6 +70,8 @@ pub struct Settings {
     pub limit: Limit,
     /// Excluded from the steady rate at the start.
     pub warmup: Duration,
+    /// A run not finished after this long fails (with what was still pending).
+    pub timeout: Duration,
 }
 
 impl Settings {

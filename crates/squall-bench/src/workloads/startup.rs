@@ -105,6 +105,7 @@ pub fn memory_at_rest(p: u32) -> anyhow::Result<Row> {
         max_pending: None,
         limit: Limit::Records(1),
         warmup: Duration::ZERO,
+        timeout: super::RUN_TIMEOUT,
     };
     let wc = word_count::topology(&settings, Edge::LocalOrShuffle, Pacing::default())?;
     let cluster = LocalCluster::new();

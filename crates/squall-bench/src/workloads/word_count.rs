@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use smol_str::SmolStr;
 use squall::prelude::*;
 
-use super::{Budget, Edge, RUN_TIMEOUT, Settings, task_index};
+use super::{Budget, Edge, Settings, task_index};
 use crate::measure::{Probe, ProbeReport, collector, combine, run_bounded, take};
 use crate::report::{Latency, Row};
 
@@ -277,7 +277,7 @@ pub fn check_counts(emitted: &[[u64; 10]], tables: &[HashMap<String, u64>]) -> S
 /// The topology failed; wrong counts are reported in the row's `check`.
 pub fn run(settings: &Settings, edge: Edge) -> anyhow::Result<Row> {
     let wc = topology(settings, edge, Pacing::default())?;
-    let outcome = run_bounded("word-count", &settings.config(), wc.topology, RUN_TIMEOUT)?;
+    let outcome = run_bounded("word-count", &settings.config(), wc.topology, settings.timeout)?;
     let steady = combine(&take(&wc.probes), outcome.submitted);
     let emitted = take(&wc.emitted);
     let sentences: u64 = emitted.iter().flatten().sum();

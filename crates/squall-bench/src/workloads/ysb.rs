@@ -18,7 +18,7 @@ use serde::Deserialize;
 use smol_str::SmolStr;
 use squall::prelude::*;
 
-use super::{Budget, Edge, RUN_TIMEOUT, Settings, task_index};
+use super::{Budget, Edge, Settings, task_index};
 use crate::measure::{Probe, ProbeReport, collector, combine, run_bounded, take};
 use crate::report::{Latency, Row};
 
@@ -385,7 +385,7 @@ pub fn run(settings: &Settings, edge: Edge, shape: &Shape) -> anyhow::Result<Row
     })
     .fields_grouping("join", ["campaign_id"]);
 
-    let outcome = run_bounded("ysb", &settings.config(), b.build()?, RUN_TIMEOUT)?;
+    let outcome = run_bounded("ysb", &settings.config(), b.build()?, settings.timeout)?;
     let steady = combine(&take(&probes), outcome.submitted);
     let shares = take(&emitted);
     let events: u64 = shares.iter().map(|s| s.2).sum();
