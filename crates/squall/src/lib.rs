@@ -54,6 +54,11 @@ pub mod multilang {
     pub use squall_multilang::*;
 }
 
+/// Running a topology over several worker processes under a local supervisor.
+pub mod cluster {
+    pub use squall_cluster::*;
+}
+
 /// Testing helpers: simulated time, fixed-tuple spouts, runs to completion with captured emits.
 pub mod testing {
     pub use squall_testing::*;
@@ -69,16 +74,19 @@ pub mod prelude {
     pub use squall_runtime::{LocalCluster, RunOptions, TopologyStats};
 }
 
-/// Runs `topology` in local mode until every spout declares itself finished and every tuple tree
+/// Runs `topology` locally until every spout declares itself finished and every tuple tree
 /// completed (at most ten minutes), then shuts it down and returns its statistics. The one-line way
 /// to run a bounded topology, as the examples do.
+///
+/// With `topology.workers` above 1 the topology runs over that many worker processes, started from
+/// this same program: in each of them, this call runs that worker's share of the executors and
+/// exits the process when the run ends (so code before it runs in every worker too).
 ///
 /// # Errors
 /// A component failure (panic, failed `prepare`, too many restarts) or a timeout.
 pub fn run_local(name: &str, config: &Config, topology: Topology) -> Result<TopologyStats, RuntimeError> {
-    let cluster = LocalCluster::new();
-    cluster.submit(name, config, topology, RunOptions::new())?;
-    cluster.take(name)?.run_to_completion(Duration::from_secs(600))
+    squall_cluster::submit(name, config, topology, RunOptions::new())?
+        .run_to_completion(Duration::from_secs(600))
 }
 
 /// The README's examples, compiled and run as doctests so they cannot rot.
