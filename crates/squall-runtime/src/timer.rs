@@ -60,10 +60,11 @@ fn schedule(shared: &Shared, now: u64) -> Vec<Entry> {
     entries
 }
 
-/// Runs the timer until `stop` is set.
-pub(crate) fn run(shared: Arc<Shared>, stop: Arc<AtomicBool>) {
+/// Runs the timer until `stop` is set; periods count from `start_ms`, the topology's start on its
+/// clock (not the moment this thread happens to run).
+pub(crate) fn run(shared: Arc<Shared>, stop: Arc<AtomicBool>, start_ms: u64) {
     let clock = shared.clock.clone();
-    let mut entries = schedule(&shared, clock.now_millis());
+    let mut entries = schedule(&shared, start_ms);
     while !stop.load(Ordering::Acquire) {
         let now = clock.now_millis();
         for e in &mut entries {

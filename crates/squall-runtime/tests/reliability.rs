@@ -360,3 +360,64 @@ fn emits_without_message_id_or_anchors_are_never_tracked() {
     assert_eq!((t.acked, t.failed), (50, 0), "fails downstream of an unanchored emit do not reach the root");
     assert_eq!(stats.component("fail2").unwrap().failed, 10);
 }
+
+/// Acks each input when the next one arrives (and the last one at a tick): trees outlive the
+/// spout's emit.
+struct AckLater(Option<Tuple>);
+impl Bolt for AckLater {
+    fn declare_outputs(&self, _: &mut OutputDeclarer) {}
+    fn execute(&mut self, t: Tuple, out: &mut BoltCollector<'_>) {
+        if let Some(previous) = self.0.take() {
+            out.ack(&previous);
+        }
+        if !t.is_tick() {
+            self.0 = Some(t);
+        }
+    }
+}
+
+fn chained(
+    bolt: impl Fn() -> Box<dyn Bolt> + Send + Sync + 'static,
+    n: i64,
+) -> squall_runtime::TopologyStats {
+    let (acked, failed, max) = callbacks();
+    let mut b = TopologyBuilder::new();
+    b.set_spout("source", 1, move || Source::new(n, acked.clone(), failed.clone(), max.clone()));
+    b.set_bolt_factory("bolt", 1, std::sync::Arc::new(bolt))
+        .local_or_shuffle_grouping("source")
+        .set_tick_period_millis_for_test();
+    let cluster = LocalCluster::new();
+    cluster.submit("c", &config(1), b.build().unwrap(), RunOptions::new()).unwrap();
+    cluster.take("c").unwrap().run_to_completion(Duration::from_secs(30)).unwrap()
+}
+
+trait TickForTest {
+    fn set_tick_period_millis_for_test(&mut self) -> &mut Self;
+}
+impl TickForTest for squall_api::BoltDeclarer<'_> {
+    fn set_tick_period_millis_for_test(&mut self) -> &mut Self {
+        self.add_configuration("squall.tick.tuple.freq.millis", 50)
+    }
+}
+
+#[test]
+fn chained_trees_complete_without_acker_traffic() {
+    let stats = chained(|| Box::new(FailSome { every: i64::MAX, seen: BTreeSet::new() }), 1_000);
+    assert_eq!(stats.component("source").unwrap().acked, 1_000);
+    assert_eq!(stats.component("__acker").unwrap().executed, 0, "every tree completed inside the executor");
+}
+
+#[test]
+fn a_fail_inside_a_chained_tree_fails_the_root_without_the_acker() {
+    let stats = chained(|| Box::new(FailSome { every: 10, seen: BTreeSet::new() }), 1_000);
+    let s = stats.component("source").unwrap();
+    assert_eq!((s.acked, s.failed), (1_000, 100), "first attempts of multiples of ten fail, replays succeed");
+    assert_eq!(stats.component("__acker").unwrap().executed, 0);
+}
+
+#[test]
+fn a_tree_outliving_the_emit_completes_through_the_acker() {
+    let stats = chained(|| Box::new(AckLater(None)), 500);
+    assert_eq!(stats.component("source").unwrap().acked, 500);
+    assert!(stats.component("__acker").unwrap().executed >= 500, "init and late ack went to the acker");
+}

@@ -185,6 +185,7 @@ pub(crate) fn build_executor(
                 .map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(usize::MAX).max(1)),
             emitted_in_call: 0,
             unreliable_acks: Vec::new(),
+            local_results: Vec::new(),
             sampled: Default::default(),
             sample_countdown: 1 + rng.u32(0..sample_every),
             complete_countdown: 1 + rng.u32(0..complete_every),

@@ -228,6 +228,20 @@ impl Executor {
                         spout.ack(id);
                     }
                 }
+                if !s.core.local_results.is_empty() {
+                    for (p, acked) in std::mem::take(&mut s.core.local_results) {
+                        if acked {
+                            s.core.counters.acked[p.stream] += 1;
+                            if let Some(emitted) = p.emitted {
+                                s.core.counters.record_complete(p.stream, emitted.elapsed());
+                            }
+                            spout.ack(p.msg_id);
+                        } else {
+                            s.core.counters.failed[p.stream] += 1;
+                            spout.fail(p.msg_id);
+                        }
+                    }
+                }
                 if s.core.fatal.is_some() || s.core.emitted_in_call == 0 || self.env.broken.get() {
                     break;
                 }

@@ -11,7 +11,7 @@ use squall_api::{
 };
 
 use super::env::{ExecEnv, Route};
-use super::outbox::Outbox;
+use super::outbox::{LocalTree, Outbox};
 use super::task::{Instance, PendingTuple, TaskCore, TaskSlot};
 use crate::acker::AckerInput;
 use crate::message::Message;
@@ -156,6 +156,9 @@ impl Emitter<'_> {
         if let Some(capture) = &mut core.capture {
             capture.push((core.outputs[si].index, values.clone()));
         }
+        if let Anchoring::Spout(Some(root)) = anchoring {
+            self.out.local_tree = Some(LocalTree { root, ledger: 0, escaped: false, failed: false });
+        }
         if n == 1 {
             // The common case, without the copy-per-target bookkeeping below.
             let target = self.core.targets[0];
@@ -166,8 +169,7 @@ impl Emitter<'_> {
             };
             self.deliver(target, Tuple::new(schema, self.core.task, values, id));
             if let Anchoring::Spout(Some(root)) = anchoring {
-                let spout_task = self.core.task;
-                self.send_to_acker(AckerInput::Init { root, value: init, spout_task });
+                self.close_tree(root, init, si);
             }
             return;
         }
@@ -187,8 +189,29 @@ impl Emitter<'_> {
             self.deliver(target, Tuple::new(schema, self.core.task, v, id));
         }
         if let Anchoring::Spout(Some(root)) = anchoring {
-            let spout_task = self.core.task;
-            self.send_to_acker(AckerInput::Init { root, value: init, spout_task });
+            self.close_tree(root, init, si);
+        }
+    }
+
+    /// Ends a spout emit's local tree (see [`LocalTree`]): completes or fails the root here when
+    /// nothing of it left the executor, else hands the acker one init with the ledger so far.
+    fn close_tree(&mut self, root: u64, init: u64, stream: usize) {
+        let tree = self.out.local_tree.take();
+        let (ledger, escaped, failed) = match tree {
+            Some(t) if t.root == root => (t.ledger ^ init, t.escaped, t.failed),
+            _ => (init, true, false),
+        };
+        if !escaped && (failed || ledger == 0) {
+            if let Some(p) = self.core.pending.remove(root) {
+                debug_assert_eq!(p.stream, stream);
+                self.core.local_results.push((p, !failed));
+            }
+            return;
+        }
+        let spout_task = self.core.task;
+        self.send_to_acker(AckerInput::Init { root, value: ledger, spout_task });
+        if failed {
+            self.send_to_acker(AckerInput::Fail { root });
         }
     }
 
@@ -223,7 +246,14 @@ impl Emitter<'_> {
     /// Hands `tuple` to `target`: a direct call for a later task of this executor, else a queue.
     #[inline]
     fn deliver(&mut self, target: TaskId, tuple: Tuple) {
-        match self.env.routes[task_index(target)] {
+        let route = self.env.routes[task_index(target)];
+        if let Some(tree) = &mut self.out.local_tree
+            && !matches!(route, Route::Local(slot) if slot >= self.offset)
+            && tuple.message_id().anchors().iter().any(|(r, _)| *r == tree.root)
+        {
+            tree.escaped = true;
+        }
+        match route {
             Route::Local(slot) if slot >= self.offset => {
                 let (_, rest) = self.downstream.split_at_mut(slot - self.offset);
                 let (s, after) = rest.split_first_mut().expect("local slot is in range");
@@ -238,6 +268,17 @@ impl Emitter<'_> {
     }
 
     fn send_to_acker(&mut self, input: AckerInput) {
+        if let Some(tree) = &mut self.out.local_tree
+            && tree.root == input.root()
+        {
+            match input {
+                AckerInput::Ack { value, .. } => tree.ledger ^= value,
+                AckerInput::Fail { .. } => tree.failed = true,
+                // The tree is decided when the spout's emit returns; a reset changes nothing yet.
+                AckerInput::ResetTimeout { .. } | AckerInput::Init { .. } => {}
+            }
+            return;
+        }
         let acker = self.env.plan.acker_for(input.root());
         self.env.send(self.out, acker, Message::ToAcker { acker, input });
     }

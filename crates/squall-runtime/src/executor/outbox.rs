@@ -28,6 +28,23 @@ pub(crate) struct Outbox {
     pub(crate) to_self: VecDeque<Message>,
     /// Counted messages handed to destinations so far (see [`Message::counts`]).
     pub(crate) sent: u64,
+    /// The tuple tree a spout of this executor is emitting right now, while its first tuples run
+    /// through chained bolts (see [`LocalTree`]).
+    pub(crate) local_tree: Option<LocalTree>,
+}
+
+/// A tree kept inside one executor while a spout's emit runs through chained bolts: acks of its
+/// tuples XOR into a local ledger instead of travelling to an acker. If the tree never leaves the
+/// executor and the ledger reaches zero, the root completes without any acker message; otherwise
+/// the acker gets one init carrying the ledger so far, and the tree carries on as usual. XOR being
+/// commutative, folding early acks into the init is exactly what the acker would have computed.
+pub(crate) struct LocalTree {
+    pub root: u64,
+    pub ledger: u64,
+    /// A tuple of the tree went to a queue (another executor, or this one's own queue).
+    pub escaped: bool,
+    /// A tuple of the tree was failed.
+    pub failed: bool,
 }
 
 impl Outbox {
@@ -42,6 +59,7 @@ impl Outbox {
             blocked: Vec::new(),
             to_self: VecDeque::new(),
             sent: 0,
+            local_tree: None,
         }
     }
 

@@ -76,6 +76,8 @@ pub(crate) struct TaskCore {
     pub emitted_in_call: u32,
     /// Spout message ids to ack once `next_tuple` returns (reliability off: Storm acks at emit).
     pub unreliable_acks: Vec<Value>,
+    /// Trees that completed (true) or failed (false) inside this executor during `next_tuple`.
+    pub local_results: Vec<(PendingTuple, bool)>,
     /// Process-latency samples in flight: first anchor edge → execute start.
     pub sampled: IdMap<Instant>,
     pub sample_countdown: u32,

@@ -91,6 +91,8 @@ impl RunningTopology {
         }
         let started = Instant::now();
         let plan = Arc::new(Plan::new(name, &topology, config));
+        let clock = options.clock.clone().unwrap_or_else(system_clock);
+        let start_ms = clock.now_millis();
         let info = Arc::new(topology_info(name, &plan, &topology, &options));
         let batch = plan.config.producer_batch_size().max(1);
         let capacity = (plan.config.receive_buffer_size() / batch).max(2);
@@ -112,7 +114,7 @@ impl RunningTopology {
             plan: plan.clone(),
             topology,
             info,
-            clock: options.clock.clone().unwrap_or_else(system_clock),
+            clock,
             signals,
             stats: plan.executors.iter().map(|_| Mutex::new(Vec::new())).collect(),
             failure: Mutex::new(None),
@@ -156,7 +158,7 @@ impl RunningTopology {
         let (shared2, stop2) = (shared.clone(), timer_stop.clone());
         let timer = std::thread::Builder::new()
             .name(format!("squall-{name}-timer"))
-            .spawn(move || crate::timer::run(shared2, stop2))
+            .spawn(move || crate::timer::run(shared2, stop2, start_ms))
             .map_err(|e| RuntimeError::Thread { name: "timer".to_owned(), cause: e.to_string() })?;
         tracing::info!(
             topology = name,
