@@ -166,6 +166,9 @@ keys! {
     /// squall only: the fraction of tracked spout emits timed for complete latency (percentiles);
     /// unset means `topology.stats.sample.rate`. Latency benchmarks set 1.0.
     SQUALL_COMPLETE_LATENCY_SAMPLE_RATE = "squall.complete.latency.sample.rate": KeyKind::OptFloat(0.000001, 1.0);
+    /// squall only: complete tuple trees that never leave a chained executor without acker
+    /// messages (on by default; off sends every init and ack to the acker, as Storm does).
+    SQUALL_LOCAL_ACKING = "squall.acking.local": KeyKind::Bool;
     /// squall only: how many times within a minute an executor whose component declared itself
     /// broken (a dead subprocess) is restarted before the topology stops with that error.
     SQUALL_EXECUTOR_RESTARTS_PER_MINUTE = "squall.executor.restarts.per.minute": KeyKind::Int(0);
@@ -301,6 +304,10 @@ impl Config {
     /// `topology.disable.loadaware.messaging`.
     pub fn loadaware_messaging_disabled(&self) -> bool {
         self.get_bool(TOPOLOGY_DISABLE_LOADAWARE_MESSAGING).unwrap_or(false)
+    }
+    /// `squall.acking.local`.
+    pub fn local_acking(&self) -> bool {
+        self.get_bool(SQUALL_LOCAL_ACKING).unwrap_or(true)
     }
     /// `squall.chaining`.
     pub fn chaining(&self) -> bool {

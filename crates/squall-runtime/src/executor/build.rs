@@ -219,6 +219,7 @@ pub(crate) fn build_executor(
         plan: plan.clone(),
         routes,
         reliable: plan.reliable(),
+        local_acking: config.local_acking(),
         sample_every,
         complete_every,
         clock: shared.clock.clone(),

@@ -156,7 +156,9 @@ impl Emitter<'_> {
         if let Some(capture) = &mut core.capture {
             capture.push((core.outputs[si].index, values.clone()));
         }
-        if let Anchoring::Spout(Some(root)) = anchoring {
+        if let Anchoring::Spout(Some(root)) = anchoring
+            && self.env.local_acking
+        {
             self.out.local_tree = Some(LocalTree { root, ledger: 0, escaped: false, failed: false });
         }
         if n == 1 {

@@ -27,6 +27,8 @@ pub(crate) struct ExecEnv {
     pub routes: Vec<Route>,
     /// True when tuple trees are tracked.
     pub reliable: bool,
+    /// True to keep trees local while a spout's emit runs through chained bolts.
+    pub local_acking: bool,
     /// One execute in this many is timed.
     pub sample_every: u32,
     /// One tracked spout emit in this many is timed for complete latency.
