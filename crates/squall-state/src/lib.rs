@@ -27,7 +27,7 @@
 //!
 //! ```
 //! use squall_api::{values, BoltCollector, Config, OutputDeclarer, Spout, SpoutCollector, Tuple, Value};
-//! use squall_state::{InMemoryProvider, KeyValueState, StatefulBolt, StatefulTopologyBuilder, load_committed};
+//! use squall_state::{InMemoryProvider, KeyValueState, StatefulBolt, StatefulTopologyBuilder, load_committed, namespace};
 //!
 //! /// Three numbers, each tracked.
 //! struct Numbers(i64);
@@ -57,12 +57,15 @@
 //! builder.set_stateful_bolt("sum", 1, || Sum).shuffle_grouping("numbers");
 //! let mut config = Config::new();
 //! config.set("topology.state.checkpoint.interval.ms", 100);
-//! let stats = squall_runtime::LocalCluster::new();
-//! stats.submit("doc-sum", &config, builder.build()?, squall_runtime::RunOptions::new())?;
-//! stats.take("doc-sum")?.run_to_completion(std::time::Duration::from_secs(60))?;
+//! let cluster = squall_runtime::LocalCluster::new();
+//! cluster.submit("doc-sum", &config, builder.build()?, squall_runtime::RunOptions::new())?;
+//! let running = cluster.take("doc-sum")?;
+//! let task = running.plan().task_map()["sum"][0];
+//! running.run_to_completion(std::time::Duration::from_secs(60))?;
 //!
-//! // The sum task is task 2 ("$checkpointspout" is 1); its committed state:
-//! let committed = load_committed::<String, i64>(&InMemoryProvider::named("doc-sum"), "sum-2")?;
+//! // The in-memory store is named after the topology; the task's state after component and task.
+//! let provider = InMemoryProvider::named("doc-sum");
+//! let committed = load_committed::<String, i64>(&provider, &namespace("sum", task))?;
 //! assert_eq!(committed.get("sum"), Some(&3));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -90,5 +93,5 @@ pub use checkpoint::{
 pub use codec::StoredValue;
 pub use dedup::{CompletedPrefix, Dedup};
 pub use error::StateError;
-pub use state::{KeyValueState, StateKey, StateValue, load_committed};
+pub use state::{KeyValueState, StateKey, StateValue, load_committed, namespace};
 pub use topology::{StatefulBoltDeclarer, StatefulTopologyBuilder, with_checkpointing};

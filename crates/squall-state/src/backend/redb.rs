@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock, Weak};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition, TableError};
 
@@ -23,10 +23,12 @@ fn data_table_name(namespace: &str) -> String {
 }
 
 /// Databases open in this process, by path: redb locks its file, so every task of every topology
-/// in the process shares one handle per file.
-fn open_databases() -> &'static Mutex<HashMap<PathBuf, Weak<Database>>> {
-    static OPEN: OnceLock<Mutex<HashMap<PathBuf, Weak<Database>>>> = OnceLock::new();
-    OPEN.get_or_init(Default::default)
+/// in the process shares one handle per file. Handles stay open until [`RedbProvider::close`]:
+/// closing with the last task would race with a task of the next topology reopening the file
+/// (the lock is released only when the drop completes).
+fn open_databases() -> std::sync::MutexGuard<'static, HashMap<PathBuf, Arc<Database>>> {
+    static OPEN: OnceLock<Mutex<HashMap<PathBuf, Arc<Database>>>> = OnceLock::new();
+    OPEN.get_or_init(Default::default).lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// State in a redb database file: durable across process restarts, on one machine.
@@ -34,7 +36,7 @@ fn open_databases() -> &'static Mutex<HashMap<PathBuf, Weak<Database>>> {
 /// Every namespace has its own table of entries; manifests and prepared transactions live in two
 /// shared tables. Each prepare, commit and rollback is one redb write transaction, durable when it
 /// returns. One process at a time may use a file (redb locks it); inside the process all tasks
-/// share one handle.
+/// share one handle, kept open until [`RedbProvider::close`].
 #[derive(Clone)]
 pub struct RedbProvider {
     path: PathBuf,
@@ -62,14 +64,21 @@ impl RedbProvider {
             std::fs::create_dir_all(dir).map_err(|e| fail(redb::Error::Io(e)))?;
         }
         let key = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-        let mut open = open_databases().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(db) = open.get(&key).and_then(Weak::upgrade) {
-            return Ok(Self { path: key, db });
+        let mut open = open_databases();
+        if let Some(db) = open.get(&key) {
+            return Ok(Self { path: key, db: db.clone() });
         }
         let db = Arc::new(Database::create(&key).map_err(|e| fail(e.into()))?);
-        open.retain(|_, w| w.strong_count() > 0);
-        open.insert(key.clone(), Arc::downgrade(&db));
+        open.insert(key.clone(), db.clone());
         Ok(Self { path: key, db })
+    }
+
+    /// Forgets this process's handle on the database file at `path`, so it closes once no task
+    /// uses it any more (another process may then open it). Safe to call when it is not open.
+    pub fn close(path: impl AsRef<Path>) {
+        let path = path.as_ref();
+        let key = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        open_databases().remove(&key);
     }
 
     /// The database file.

@@ -96,7 +96,7 @@ impl<B: StatefulBolt> Bolt for StatefulBoltExecutor<B> {
             }
             None => None,
         };
-        let namespace = format!("{component}-{task}");
+        let namespace = crate::namespace(&component, task);
         let cannot = |e: StateError| ComponentError::with_source("cannot start from its checkpoint", e);
         let provider = provider_from_config(context.config(), context.topology_name()).map_err(cannot)?;
         let state = KeyValueState::open(provider.as_ref(), &namespace).map_err(cannot)?;
@@ -327,7 +327,7 @@ fn check_against_spout(
     prepared: Option<i64>,
 ) -> Result<(), StateError> {
     let Some(spout_task) = context.component_tasks(CHECKPOINT_COMPONENT).first() else { return Ok(()) };
-    let spout_namespace = format!("{CHECKPOINT_COMPONENT}-{spout_task}");
+    let spout_namespace = crate::namespace(CHECKPOINT_COMPONENT, *spout_task);
     let spout_config = &context.topology().config;
     let provider = provider_from_config(spout_config, context.topology_name())?;
     let spout = load_committed::<String, CheckpointState>(provider.as_ref(), &spout_namespace)?;

@@ -55,7 +55,7 @@ impl Spout for CheckpointSpout {
     }
 
     fn open(&mut self, context: &TopologyContext) -> Result<(), ComponentError> {
-        let namespace = format!("{}-{}", context.this_component_id(), context.this_task_id());
+        let namespace = crate::namespace(context.this_component_id().as_str(), context.this_task_id());
         let fail =
             |e: StateError| ComponentError::with_source("the checkpoint spout cannot load its state", e);
         let provider = provider_from_config(context.config(), context.topology_name()).map_err(fail)?;

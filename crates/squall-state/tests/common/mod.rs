@@ -1,0 +1,5 @@
+//! Shared pieces of the integration tests: a test redis-server and the exactly-once word count.
+#![allow(dead_code, clippy::unwrap_used, clippy::print_stdout, clippy::print_stderr)]
+
+pub mod redis;
+pub mod word_count;
