@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Installs the Debian packages squall's tests need, if missing: python3-venv (pystorm children).
+# Installs the Debian packages squall's tests need, if missing: python3-venv (pystorm children),
+# redis-server (squall-state's Redis backend).
 # Servers the tests use are started by the tests themselves on loopback ports; none auto-starts.
 set -euo pipefail
 need=()
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 if [ ${#need[@]} -gt 0 ]; then
     sudo_cmd=""
     if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
