@@ -30,7 +30,7 @@ step "cargo test (unit, integration, doc)"
 cargo test --workspace --locked
 
 step "examples"
-for example in word_count exclamation reliable; do
+for example in word_count exclamation reliable moving_average; do
     cargo run --locked -q -p squall --example "$example" -- 2>&1 | tail -n 3
 done
 
