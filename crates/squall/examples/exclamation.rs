@@ -1,6 +1,7 @@
 //! Storm's exclamation topology: words, then two bolts that each append "!!!".
 //!
 //! `cargo run -p squall --example exclamation`
+#![allow(clippy::print_stdout, reason = "an example prints its result")]
 
 use squall::prelude::*;
 use squall::testing::{MockedSources, complete_topology};

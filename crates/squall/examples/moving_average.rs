@@ -7,6 +7,7 @@
 //! At the end the example checks that every reading was either averaged or reported late.
 //!
 //! `cargo run -p squall --example moving_average`
+#![allow(clippy::print_stdout, reason = "an example prints its result")]
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
@@ -87,9 +88,12 @@ impl WindowedBolt for MovingAverage {
     }
 }
 
+/// One window's result: sensor, start, end, average, the ids of the readings averaged.
+type WindowRow = (String, i64, i64, f64, Vec<i64>);
+
 /// Collects window results and late readings.
 struct Collect {
-    windows: Arc<Mutex<Vec<(String, i64, i64, f64, Vec<i64>)>>>,
+    windows: Arc<Mutex<Vec<WindowRow>>>,
     late: Arc<Mutex<BTreeSet<i64>>>,
 }
 

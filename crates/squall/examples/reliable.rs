@@ -3,6 +3,7 @@
 //! and that every failure was replayed.
 //!
 //! `cargo run -p squall --example reliable [messages]`
+#![allow(clippy::print_stdout, reason = "an example prints its result")]
 
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};

@@ -2,6 +2,7 @@
 //! grouping on the word. Runs a bounded number of sentences, checks every count, prints the result.
 //!
 //! `cargo run --release -p squall --example word_count [sentences]`
+#![allow(clippy::print_stdout, reason = "an example prints its result")]
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
