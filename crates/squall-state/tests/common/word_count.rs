@@ -323,6 +323,21 @@ impl WordCount {
         self.committed(&map)
     }
 
+    /// Runs a topology expected to stop with an error; returns the error's text.
+    pub fn run_expecting_failure(&self, cluster: &LocalCluster, run: u64) -> String {
+        cluster.submit(&self.name, &self.config, self.topology(run), RunOptions::new()).expect("submitted");
+        let running = cluster.take(&self.name).expect("running");
+        match running.run_to_completion(Duration::from_secs(60)) {
+            Ok(_) => panic!("run {run} finished although its state is damaged"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    /// The task ids of every component, as the runtime numbers them.
+    pub fn task_map(&self) -> BTreeMap<squall_api::ComponentId, Vec<squall_api::TaskId>> {
+        squall_runtime::Plan::new(&self.name, &self.topology(0), &self.config).task_map()
+    }
+
     /// Kills the topology once at each of `kills` (fractions of the committed total), then runs it
     /// to the end, and checks the counts are exact.
     pub fn check_exactly_once(&self, kills: &[f64]) {
