@@ -7,12 +7,13 @@ use std::sync::{Arc, Mutex};
 
 use squall_api::config::TOPOLOGY_NAME;
 use squall_api::{
-    Bolt, BoltCollector, BoltOutput, ComponentError, ComponentId, ComponentInfo, Config, Fields, GlobalStreamId,
-    Grouping, MessageId, OutputDeclarer, StreamDeclaration, StreamId, StreamSchema, Subscription, TaskId,
-    TopologyContext, TopologyInfo, Tuple, Values, values,
+    Bolt, BoltCollector, BoltOutput, ComponentError, ComponentId, ComponentInfo, Config, Fields,
+    GlobalStreamId, Grouping, MessageId, OutputDeclarer, StreamDeclaration, StreamId, StreamSchema,
+    Subscription, TaskId, TopologyContext, TopologyInfo, Tuple, Values, values,
 };
 use squall_state::{
-    CheckpointState, Dedup, InMemoryProvider, KeyValueState, Phase, StateProvider, StatefulBolt, StatefulBoltExecutor,
+    CheckpointState, Dedup, InMemoryProvider, KeyValueState, Phase, StateProvider, StatefulBolt,
+    StatefulBoltExecutor,
 };
 
 const SPLIT_A: TaskId = TaskId(2);
@@ -42,7 +43,11 @@ struct Recorder {
 
 impl BoltOutput for Recorder {
     fn emit(&mut self, stream: &str, anchors: &[&Tuple], values: Values) -> &[TaskId] {
-        self.events.push(Event::Emit { stream: stream.into(), anchors: anchors.iter().map(|t| root(t)).collect(), values });
+        self.events.push(Event::Emit {
+            stream: stream.into(),
+            anchors: anchors.iter().map(|t| root(t)).collect(),
+            values,
+        });
         &self.targets
     }
     fn emit_direct(&mut self, _: TaskId, stream: &str, anchors: &[&Tuple], values: Values) {
@@ -98,7 +103,11 @@ struct Harness {
 
 fn context(name: &str) -> TopologyContext {
     let checkpoint = Fields::from(["txid", "action"]);
-    let decl = |id: &str, fields: &Fields| StreamDeclaration { id: StreamId::new(id), fields: fields.clone(), direct: false };
+    let decl = |id: &str, fields: &Fields| StreamDeclaration {
+        id: StreamId::new(id),
+        fields: fields.clone(),
+        direct: false,
+    };
     let sub = |c: &str, s: &str, g: Grouping| Subscription {
         source: GlobalStreamId { component: ComponentId::new(c), stream: StreamId::new(s) },
         grouping: g,
@@ -107,7 +116,11 @@ fn context(name: &str) -> TopologyContext {
     let mut components = BTreeMap::new();
     components.insert(
         ComponentId::new("$checkpointspout"),
-        ComponentInfo { tasks: vec![TaskId(1)], outputs: vec![decl("$checkpoint", &checkpoint)], inputs: vec![] },
+        ComponentInfo {
+            tasks: vec![TaskId(1)],
+            outputs: vec![decl("$checkpoint", &checkpoint)],
+            inputs: vec![],
+        },
     );
     components.insert(
         ComponentId::new("split"),
@@ -121,13 +134,20 @@ fn context(name: &str) -> TopologyContext {
         ComponentId::new("count"),
         ComponentInfo {
             tasks: vec![COUNT],
-            outputs: vec![decl("default", &Fields::from(["word", "count"])), decl("$checkpoint", &checkpoint)],
-            inputs: vec![sub("split", "default", Grouping::Fields(Fields::from(["word"]))), sub("split", "$checkpoint", Grouping::All)],
+            outputs: vec![
+                decl("default", &Fields::from(["word", "count"])),
+                decl("$checkpoint", &checkpoint),
+            ],
+            inputs: vec![
+                sub("split", "default", Grouping::Fields(Fields::from(["word"]))),
+                sub("split", "$checkpoint", Grouping::All),
+            ],
         },
     );
     let mut config = Config::new();
     config.set(TOPOLOGY_NAME, name);
-    let info = TopologyInfo { name: name.into(), config: config.with_defaults(), components, resources_dir: None };
+    let info =
+        TopologyInfo { name: name.into(), config: config.with_defaults(), components, resources_dir: None };
     TopologyContext::new(Arc::new(info), ComponentId::new("count"), COUNT, Arc::new(config.with_defaults()))
 }
 
@@ -152,8 +172,10 @@ impl Harness {
     /// A data tuple from split task A; returns its root.
     fn word(&mut self, word: &str, line: i64, index: i64) -> (Tuple, u64) {
         self.next_root += 1;
-        let schema = StreamSchema::intern("split", "default", &Fields::from(["word", "line", "index", "done_below"]));
-        let t = Tuple::new(schema, SPLIT_A, values![word, line, index, 0], MessageId::root(self.next_root, 7));
+        let schema =
+            StreamSchema::intern("split", "default", &Fields::from(["word", "line", "index", "done_below"]));
+        let t =
+            Tuple::new(schema, SPLIT_A, values![word, line, index, 0], MessageId::root(self.next_root, 7));
         (t, self.next_root)
     }
 
@@ -262,12 +284,18 @@ fn a_rollback_fails_the_prepared_and_the_not_yet_prepared_acks() {
     let (b, rb) = h.word("moon", 0, 1);
     h.run(b);
     let (events, anchor) = h.aligned(0, "ROLLBACK");
-    assert_eq!(events, vec![Event::Fail(ra), Event::Fail(rb), forwarded(0, "ROLLBACK", anchor), Event::Ack(anchor)]);
+    assert_eq!(
+        events,
+        vec![Event::Fail(ra), Event::Fail(rb), forwarded(0, "ROLLBACK", anchor), Event::Ack(anchor)]
+    );
     assert_eq!(h.stored().prepared, None);
     // The state went back too: "cow" counts from scratch, PREPARE(0) is accepted again.
     let (c, rc) = h.word("cow", 1, 0);
     let events = h.run(c);
-    assert_eq!(events, vec![Event::Emit { stream: "default".into(), anchors: vec![rc], values: values!["cow", 1] }]);
+    assert_eq!(
+        events,
+        vec![Event::Emit { stream: "default".into(), anchors: vec![rc], values: values!["cow", 1] }]
+    );
     let (events, anchor) = h.aligned(0, "PREPARE");
     assert_eq!(events, vec![forwarded(0, "PREPARE", anchor), Event::Ack(anchor)]);
 }
@@ -281,13 +309,17 @@ fn duplicates_are_skipped_their_outputs_repeated_and_their_acks_held() {
     let (dup, rd) = h.word("cow", 0, 0);
     let events = h.run(dup);
     assert_eq!(h.executed(), vec!["cow"], "the duplicate did not reach the bolt");
-    assert_eq!(events, vec![Event::Emit { stream: "default".into(), anchors: vec![rd], values: values!["cow", 1] }]);
+    assert_eq!(
+        events,
+        vec![Event::Emit { stream: "default".into(), anchors: vec![rd], values: values!["cow", 1] }]
+    );
     h.aligned(0, "PREPARE");
     let (events, _) = h.aligned(0, "COMMIT");
     assert!(events.contains(&Event::Ack(rd)), "acked with the commit: {events:?}");
     // The record is part of the committed state: a fresh task recognizes the input too (once the
     // checkpoint spout's state says txid 0 is committed, as it would).
-    let mut spout: KeyValueState<String, CheckpointState> = KeyValueState::open(&h.provider, "$checkpointspout-1").unwrap();
+    let mut spout: KeyValueState<String, CheckpointState> =
+        KeyValueState::open(&h.provider, "$checkpointspout-1").unwrap();
     spout.put("__state".into(), CheckpointState { txid: 0, phase: Phase::Committed });
     spout.commit_now().unwrap();
     let mut again = Harness {

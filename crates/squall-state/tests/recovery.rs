@@ -33,7 +33,8 @@ fn task(wc: &WordCount, component: &str) -> TaskId {
 fn die_between_prepare_and_commit(wc: &WordCount, phase: Phase) -> i64 {
     let provider = provider_from_config(&wc.config, &wc.name).unwrap();
     let spout_ns = namespace("$checkpointspout", task(wc, "$checkpointspout"));
-    let mut spout: KeyValueState<String, CheckpointState> = KeyValueState::open(provider.as_ref(), &spout_ns).unwrap();
+    let mut spout: KeyValueState<String, CheckpointState> =
+        KeyValueState::open(provider.as_ref(), &spout_ns).unwrap();
     let stored = *spout.get("__state").unwrap();
     assert_eq!(stored.phase, Phase::Committed);
     let next = stored.txid + 1;
@@ -118,7 +119,8 @@ fn missing_checkpoint_data_stops_the_run_naming_component_and_checkpoint() {
     wc.run_to_end(&cluster, 0);
     let provider = provider_from_config(&wc.config, &wc.name).unwrap();
     let spout: std::collections::HashMap<String, CheckpointState> =
-        load_committed(provider.as_ref(), &namespace("$checkpointspout", task(&wc, "$checkpointspout"))).unwrap();
+        load_committed(provider.as_ref(), &namespace("$checkpointspout", task(&wc, "$checkpointspout")))
+            .unwrap();
     let txid = spout["__state"].txid;
     // The total bolt's data vanishes from the server (a flushed or replaced Redis).
     let total = task(&wc, "total");
