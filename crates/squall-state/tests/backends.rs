@@ -1,4 +1,5 @@
 //! Every backend honours the same store contract, and providers are chosen by Storm's config keys.
+#![allow(clippy::unwrap_used, reason = "test helpers panic on failure")]
 
 mod common;
 

@@ -2,6 +2,7 @@
 //! bolts fail a seeded 5% of their inputs (and the count fails some prepares, forcing rollbacks) is
 //! killed mid-run and submitted again against the same state; the spout starts over from line 0
 //! and deduplication filters what was already committed. The final committed counts are exact.
+#![allow(clippy::unwrap_used, reason = "test helpers panic on failure")]
 
 mod common;
 

@@ -1,6 +1,7 @@
 //! The bolt side of the checkpoint protocol, driven tuple by tuple through a real
 //! [`StatefulBoltExecutor`] with a recording collector: INITSTATE buffering, alignment across two
 //! upstream tasks, acks held until COMMIT and failed at ROLLBACK, anchored emits, deduplication.
+#![allow(clippy::unwrap_used, reason = "test helpers panic on failure")]
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};

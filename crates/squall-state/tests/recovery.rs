@@ -1,6 +1,7 @@
 //! Restarts against stored state: a transaction left prepared is committed or rolled back as the
 //! checkpoint spout's stored phase says, and damaged checkpoint data stops the run with an error
 //! naming the component, the task and the checkpoint — never a silent reset.
+#![allow(clippy::unwrap_used, reason = "test helpers panic on failure")]
 
 mod common;
 
