@@ -55,6 +55,13 @@ impl Spout for CheckpointSpout {
     }
 
     fn open(&mut self, context: &TopologyContext) -> Result<(), ComponentError> {
+        let config = context.config();
+        if config.acker_executors() == 0 {
+            return Err(ComponentError::new(
+                "a stateful topology needs tuple tracking: checkpoints advance on acks, and inputs are acked when \
+                 they are committed; set topology.acker.executors above 0",
+            ));
+        }
         let namespace = crate::namespace(context.this_component_id().as_str(), context.this_task_id());
         let fail =
             |e: StateError| ComponentError::with_source("the checkpoint spout cannot load its state", e);
@@ -70,6 +77,16 @@ impl Spout for CheckpointSpout {
         };
         let interval = context.config().get_i64(TOPOLOGY_STATE_CHECKPOINT_INTERVAL_MS).unwrap_or(1000);
         let interval = u64::try_from(interval).unwrap_or(0);
+        if config.message_timeouts_enabled()
+            && interval.saturating_mul(2) > config.message_timeout_secs() * 1000
+        {
+            tracing::warn!(
+                interval_ms = interval,
+                timeout_secs = config.message_timeout_secs(),
+                "inputs of stateful bolts are acked at the checkpoint that commits them: a checkpoint interval this \
+                 close to the message timeout makes them time out and replay"
+            );
+        }
         tracing::debug!(namespace = %namespace, state = %stored, interval_ms = interval, "checkpoint spout recovering");
         self.running = Some(Running {
             state,
