@@ -36,6 +36,9 @@ fn main() {
         b.set_bolt("null", 1, || Null).local_or_shuffle_grouping("spout");
         let mut c = Config::new();
         c.set_acker_executors(0).set_chaining(chaining);
+        if let Ok(l2) = std::env::var("L2") {
+            c.set("topology.bolt.wait.progressive.level2.count", l2.parse::<i64>().unwrap());
+        }
         let cluster = LocalCluster::new();
         let start = Instant::now();
         cluster.submit("q", &c, b.build().unwrap(), RunOptions::new()).unwrap();

@@ -48,6 +48,7 @@ pub(crate) mod executor;
 mod local;
 pub(crate) mod message;
 pub mod plan;
+mod pool;
 pub mod routing;
 pub(crate) mod shared;
 pub mod sink;

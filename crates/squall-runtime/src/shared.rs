@@ -37,6 +37,8 @@ pub(crate) struct Shared {
     pub local: Vec<bool>,
     /// The other workers, when this process is one worker of several.
     pub remote: Option<Arc<dyn RemoteSinks>>,
+    /// Recycled batch buffers.
+    pub pool: Arc<crate::pool::BatchPool>,
 }
 
 impl Shared {

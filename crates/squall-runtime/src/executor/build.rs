@@ -237,7 +237,7 @@ pub(crate) fn build_executor(
         signals,
         slots,
         rx,
-        out: Outbox::new(sinks, batch_size),
+        out: Outbox::new(sinks, batch_size, shared.pool.clone()),
         env,
         spouts,
         done: 0,

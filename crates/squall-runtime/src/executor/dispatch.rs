@@ -38,6 +38,7 @@ impl Executor {
             }
         }
         self.done += counted;
+        self.shared.pool.give(batch);
     }
 
     /// Processes messages this executor sent itself.

@@ -7,7 +7,10 @@
 use std::collections::VecDeque;
 use std::time::Duration;
 
+use std::sync::Arc;
+
 use crate::message::{Batch, Message};
+use crate::pool::BatchPool;
 use crate::sink::{Handoff, Sink};
 
 struct Slot {
@@ -28,6 +31,8 @@ pub(crate) struct Outbox {
     pub(crate) to_self: VecDeque<Message>,
     /// Counted messages handed to destinations so far (see [`Message::counts`]).
     pub(crate) sent: u64,
+    /// Where empty batch buffers come from.
+    pool: Arc<BatchPool>,
     /// The tuple tree a spout of this executor is emitting right now, while its first tuples run
     /// through chained bolts (see [`LocalTree`]).
     pub(crate) local_tree: Option<LocalTree>,
@@ -49,7 +54,7 @@ pub(crate) struct LocalTree {
 
 impl Outbox {
     /// An outbox over `sinks`, one per destination.
-    pub(crate) fn new(sinks: Vec<Sink>, batch_size: usize) -> Self {
+    pub(crate) fn new(sinks: Vec<Sink>, batch_size: usize, pool: Arc<BatchPool>) -> Self {
         let slots =
             sinks.into_iter().map(|sink| Slot { sink, buf: Vec::new(), overflow: VecDeque::new() }).collect();
         Self {
@@ -59,6 +64,7 @@ impl Outbox {
             blocked: Vec::new(),
             to_self: VecDeque::new(),
             sent: 0,
+            pool,
             local_tree: None,
         }
     }
@@ -72,7 +78,7 @@ impl Outbox {
         let s = &mut self.slots[slot];
         if s.buf.is_empty() {
             if s.buf.capacity() == 0 {
-                s.buf.reserve_exact(self.batch_size);
+                s.buf = self.pool.take();
             }
             self.dirty.push(slot);
         }
@@ -86,12 +92,12 @@ impl Outbox {
     }
 
     fn flush_slot(&mut self, slot: usize) {
-        let batch_size = self.batch_size;
         let s = &mut self.slots[slot];
         if s.buf.is_empty() {
             return;
         }
-        let batch = std::mem::replace(&mut s.buf, Vec::with_capacity(batch_size));
+        // The next batch for this slot takes a recycled buffer when it starts.
+        let batch = std::mem::take(&mut s.buf);
         if !s.overflow.is_empty() {
             s.overflow.push_back(batch);
             return;

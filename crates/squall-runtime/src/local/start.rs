@@ -125,6 +125,7 @@ impl RunningTopology {
             me,
             local: local.clone(),
             remote: remote.clone(),
+            pool: Arc::new(crate::pool::BatchPool::new(8 * plan.executors.len() + 64, batch)),
         });
         let loads: Arc<QueueLoads> = Arc::new(QueueLoads {
             plan: plan.clone(),
