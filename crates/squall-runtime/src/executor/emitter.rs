@@ -6,19 +6,17 @@
 
 use std::time::Instant;
 
-use squall_api::{
-    BoltCollector, BoltOutput, ComponentError, MessageId, SpoutOutput, TaskId, Tuple, Value, Values,
-};
+use squall_api::{BoltCollector, BoltOutput, ComponentError, SpoutOutput, TaskId, Tuple, Value, Values};
 
 use super::env::{ExecEnv, Route};
 use super::outbox::{LocalTree, Outbox};
-use super::task::{Instance, PendingTuple, TaskCore, TaskSlot};
+use super::task::{Instance, TaskCore, TaskSlot};
 use crate::acker::AckerInput;
 use crate::message::Message;
 use crate::plan::task_index;
 
 /// How an emit is anchored.
-enum Anchoring<'t> {
+pub(super) enum Anchoring<'t> {
     /// A bolt emit anchored to these inputs (possibly none).
     Bolt(&'t [&'t Tuple]),
     /// A spout emit, tracked under this root when `Some`.
@@ -195,56 +193,6 @@ impl Emitter<'_> {
         }
     }
 
-    /// Ends a spout emit's local tree (see [`LocalTree`]): completes or fails the root here when
-    /// nothing of it left the executor, else hands the acker one init with the ledger so far.
-    fn close_tree(&mut self, root: u64, init: u64, stream: usize) {
-        let tree = self.out.local_tree.take();
-        let (ledger, escaped, failed) = match tree {
-            Some(t) if t.root == root => (t.ledger ^ init, t.escaped, t.failed),
-            _ => (init, true, false),
-        };
-        if !escaped && (failed || ledger == 0) {
-            if let Some(p) = self.core.pending.remove(root) {
-                debug_assert_eq!(p.stream, stream);
-                self.core.local_results.push((p, !failed));
-            }
-            return;
-        }
-        let spout_task = self.core.task;
-        self.send_to_acker(AckerInput::Init { root, value: ledger, spout_task });
-        if failed {
-            self.send_to_acker(AckerInput::Fail { root });
-        }
-    }
-
-    /// The message id of one copy of an emit: a fresh edge under the spout's root, or the XOR of
-    /// fresh edges under every root of the anchors (recorded in the anchors' ack values).
-    #[inline(always)]
-    fn message_id(&mut self, anchoring: &Anchoring<'_>) -> MessageId {
-        if !self.env.reliable {
-            return MessageId::untracked();
-        }
-        match *anchoring {
-            Anchoring::Spout(None) => MessageId::untracked(),
-            Anchoring::Spout(Some(root)) => MessageId::root(root, self.core.rng.u64(..)),
-            Anchoring::Bolt(anchors) => {
-                let mut id = MessageId::untracked();
-                for a in anchors {
-                    let roots = a.message_id().anchors();
-                    if roots.is_empty() {
-                        continue;
-                    }
-                    let edge = self.core.rng.u64(..);
-                    a.xor_ack_val(edge);
-                    for &(root, _) in roots {
-                        id.xor_edge(root, edge);
-                    }
-                }
-                id
-            }
-        }
-    }
-
     /// Hands `tuple` to `target`: a direct call for a later task of this executor, else a queue.
     #[inline]
     fn deliver(&mut self, target: TaskId, tuple: Tuple) {
@@ -267,22 +215,6 @@ impl Emitter<'_> {
             }
             Route::Queue(q) => self.out.push(q, Message::Tuple { target, tuple }),
         }
-    }
-
-    fn send_to_acker(&mut self, input: AckerInput) {
-        if let Some(tree) = &mut self.out.local_tree
-            && tree.root == input.root()
-        {
-            match input {
-                AckerInput::Ack { value, .. } => tree.ledger ^= value,
-                AckerInput::Fail { .. } => tree.failed = true,
-                // The tree is decided when the spout's emit returns; a reset changes nothing yet.
-                AckerInput::ResetTimeout { .. } | AckerInput::Init { .. } => {}
-            }
-            return;
-        }
-        let acker = self.env.plan.acker_for(input.root());
-        self.env.send(self.out, acker, Message::ToAcker { acker, input });
     }
 
     fn now_ms(&self) -> u64 {
@@ -313,29 +245,6 @@ impl SpoutOutput for Emitter<'_> {
 
     fn fatal(&mut self, error: ComponentError) {
         self.core.fatal = Some(error);
-    }
-}
-
-impl Emitter<'_> {
-    /// Registers a tracked spout emit; returns its root when the tree is tracked.
-    fn track(&mut self, si: usize, msg_id: Option<Value>) -> Option<u64> {
-        let msg_id = msg_id?;
-        if !self.env.reliable {
-            // Reliability off: Storm acks a message-id emit at once; squall right after
-            // `next_tuple` returns, on the same thread.
-            self.core.unreliable_acks.push(msg_id);
-            return None;
-        }
-        let root = self.core.rng.u64(1..);
-        self.core.complete_countdown -= 1;
-        let emitted = if self.core.complete_countdown == 0 {
-            self.core.complete_countdown = self.env.complete_every;
-            Some(Instant::now())
-        } else {
-            None
-        };
-        self.core.pending.insert(root, PendingTuple { msg_id, stream: si, emitted });
-        Some(root)
     }
 }
 

@@ -6,6 +6,7 @@
 //! - `lifecycle`: open/prepare, close/cleanup, restart of broken instances, statistics publishing.
 //! - [`emitter`]: the collectors' runtime side (emit, ack, fail), including direct calls into chained
 //!   tasks.
+//! - `tracking`: message ids, acker traffic, and trees completed inside one executor.
 //! - [`outbox`]: batching per destination and backpressure.
 
 pub(crate) mod build;
@@ -17,6 +18,7 @@ pub(crate) mod outbox;
 mod run;
 pub(crate) mod signals;
 pub(crate) mod task;
+mod tracking;
 
 use std::collections::VecDeque;
 use std::sync::Arc;
