@@ -14,6 +14,8 @@
 //!   durability), redb on local disk, Redis.
 //! - Exactly-once state ([`dedup`]): stateful bolts skip inputs they already applied, recognized
 //!   by identity fields and recorded in the same transactions as their state.
+//! - Stateful windows (`window`, cargo feature `window`, on by default): windowed bolts with
+//!   checkpointed state whose windows refill after a failure without firing twice.
 //!
 //! Running topologies is `squall-runtime`'s job; this crate depends on the API alone.
 //!
@@ -80,6 +82,8 @@ pub mod dedup;
 mod error;
 mod state;
 mod topology;
+#[cfg(feature = "window")]
+pub mod window;
 
 #[cfg(feature = "redb")]
 pub use backend::RedbProvider;

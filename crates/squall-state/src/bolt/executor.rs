@@ -284,7 +284,13 @@ fn checkpoint<B: StatefulBolt>(
     match run.protocol.done(action, txid) {
         Finished::Nothing => {}
         Finished::Ack(held) => held.iter().for_each(|t| collector.ack(t)),
-        Finished::Fail(held) => held.iter().for_each(|t| collector.fail(t)),
+        Finished::Fail(held) => {
+            held.iter().for_each(|t| collector.fail(t));
+            let Run { state, protocol, deduper, component, scope, .. } = run;
+            let mut out =
+                StatefulOutput { inner: collector, component, protocol, deduper: deduper.as_mut(), scope };
+            bolt.post_rollback(state, &mut BoltCollector::new(&mut out));
+        }
         Finished::Replay(buffered) => {
             for t in buffered {
                 process(bolt, run, t, collector);

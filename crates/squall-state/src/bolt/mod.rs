@@ -113,6 +113,17 @@ pub trait StatefulBolt: Send + 'static {
         let _ = state;
     }
 
+    /// Called after a rollback, with a collector: a bolt that holds inputs across calls without
+    /// acking them (a window) fails them here so their sources replay them into the rolled-back
+    /// state. (Storm has no such hook.)
+    fn post_rollback(
+        &mut self,
+        state: &mut KeyValueState<Self::Key, Self::Value>,
+        collector: &mut BoltCollector<'_>,
+    ) {
+        let _ = (state, collector);
+    }
+
     /// Called on this task's thread after its [`TaskWaker`](squall_api::TaskWaker) was woken
     /// (see [`Bolt::wake`](squall_api::Bolt::wake)); not called before `init_state`.
     fn wake(&mut self, state: &mut KeyValueState<Self::Key, Self::Value>, collector: &mut BoltCollector<'_>) {

@@ -1,5 +1,8 @@
 //! Exactly-once state: recognizing inputs a stateful bolt has already applied.
 //!
+//! (The records live in a keyspace of the bolt's state that squall owns; stateful windows keep
+//! their progress there too, see [`crate::window`].)
+//!
 //! Storm's checkpointing alone is at-least-once (storm-model §6.5): a tuple tree can fail after a
 //! stateful bolt committed its effect, and the replay applies it again. squall closes that gap by
 //! **idempotent application keyed by a deterministic tuple identity**:
@@ -156,6 +159,8 @@ pub(crate) enum SysKey {
     Sequence(Vec<u8>, i64),
     /// One applied input (encoded identity), when there is no watermark.
     Identity(Vec<u8>),
+    /// A stateful window's progress on one input stream of one source task (encoded).
+    Window(Vec<u8>),
 }
 
 /// Values of squall's records in a state's system keyspace.
@@ -168,6 +173,13 @@ pub(crate) enum SysValue {
     Applied(BTreeMap<Vec<u8>, Vec<Output>>),
     /// The outputs one applied input produced.
     Outputs(Vec<Output>),
+    /// A stateful window's progress: the highest message ids expired and evaluated.
+    Window {
+        /// The highest message id that left every window.
+        last_expired: i64,
+        /// The highest message id that was in an evaluated window.
+        last_evaluated: i64,
+    },
 }
 
 /// An emit recorded with the input that caused it, to be repeated for a duplicate.
