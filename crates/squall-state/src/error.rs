@@ -102,6 +102,7 @@ impl StateError {
         matches!(self, StateError::Backend { .. })
     }
 
+    #[cfg_attr(not(any(feature = "redb", feature = "redis")), allow(dead_code))]
     pub(crate) fn backend(
         provider: &'static str,
         namespace: &str,

@@ -230,20 +230,24 @@ pub fn known_providers() -> Vec<&'static str> {
     known
 }
 
+#[cfg_attr(not(any(feature = "redb", feature = "redis")), allow(dead_code))]
 pub(crate) fn encode_manifest(m: &Manifest) -> Vec<u8> {
     encode(m).expect("a manifest always encodes")
 }
 
+#[cfg_attr(not(any(feature = "redb", feature = "redis")), allow(dead_code))]
 pub(crate) fn decode_manifest(namespace: &str, bytes: &[u8]) -> Result<Manifest, StateError> {
     decode(bytes).map_err(|e| {
         StateError::corrupt(namespace, None, format!("its commit manifest does not decode: {e}"))
     })
 }
 
+#[cfg_attr(not(any(feature = "redb", feature = "redis")), allow(dead_code))]
 pub(crate) fn encode_prepared(p: &Prepared) -> Vec<u8> {
     encode(p).expect("a prepared transaction always encodes")
 }
 
+#[cfg_attr(not(any(feature = "redb", feature = "redis")), allow(dead_code))]
 pub(crate) fn decode_prepared(namespace: &str, bytes: &[u8]) -> Result<Prepared, StateError> {
     decode(bytes).map_err(|e| {
         StateError::corrupt(namespace, None, format!("its prepared transaction does not decode: {e}"))
