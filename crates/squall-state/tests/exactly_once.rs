@@ -37,6 +37,15 @@ fn redis_word_count_is_exact_across_a_restart() {
     wc.check_exactly_once(&[0.5]);
 }
 
+/// One task per bolt: the runtime runs count and total in split's thread (chaining).
+#[test]
+fn chained_word_count_is_exact_across_a_restart() {
+    InMemoryProvider::clear("exactly-once-chained");
+    let mut wc = WordCount::new("exactly-once-chained", LINES, IN_MEMORY_PROVIDER, None);
+    wc.parallelism = 1;
+    wc.check_exactly_once(&[0.5]);
+}
+
 /// The same failures without deduplication over-count: what the tests above guard against.
 #[test]
 fn without_deduplication_the_counts_are_only_at_least_once() {

@@ -216,6 +216,8 @@ pub struct WordCount {
     pub dedup: bool,
     /// Failed checkpoint tuples (each one a recovery), all runs.
     pub checkpoint_failures: Arc<AtomicU64>,
+    /// Tasks of split and count (1 lets the runtime chain split → count → total in one thread).
+    pub parallelism: u32,
 }
 
 impl WordCount {
@@ -236,6 +238,7 @@ impl WordCount {
             count_executed: Arc::default(),
             dedup: true,
             checkpoint_failures: Arc::default(),
+            parallelism: 2,
         }
     }
 
@@ -246,8 +249,9 @@ impl WordCount {
         let dedup = self.dedup.then(|| Dedup::fields(["line", "index"]).with_watermark("line", "done_below"));
         let mut b = StatefulTopologyBuilder::new();
         b.set_spout("sentences", 1, move || Sentences::new(lines));
-        b.set_bolt("split", 2, move || Split(Chaos::new(run * 31 + 1, p))).shuffle_grouping("sentences");
-        let mut count = b.set_stateful_bolt("count", 2, move || Count {
+        let n = self.parallelism;
+        b.set_bolt("split", n, move || Split(Chaos::new(run * 31 + 1, p))).shuffle_grouping("sentences");
+        let mut count = b.set_stateful_bolt("count", n, move || Count {
             chaos: Chaos::new(run * 31 + 2, p),
             executed: executed.clone(),
             failed_prepares: Default::default(),
