@@ -9,7 +9,7 @@ use crate::codec::encode_values;
 use crate::state::TypedMap;
 
 /// Where the identity fields sit in one input stream's tuples.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 struct Layout {
     /// Identity fields, in [`Dedup`] order (plain mode).
     identity: Vec<usize>,
@@ -85,11 +85,16 @@ impl Deduper {
         Some(Layout { identity, partition, sequence, rest, watermark })
     }
 
-    fn layout(&mut self, tuple: &Tuple) -> Option<Layout> {
+    /// The layout of `tuple`'s stream, computed once per stream (schemas are interned, so the
+    /// schema's address identifies it).
+    fn layout<'a>(
+        layouts: &'a mut HashMap<usize, Option<Layout>>,
+        spec: &Dedup,
+        tuple: &Tuple,
+    ) -> Option<&'a Layout> {
         let schema = tuple.schema();
         let key = std::ptr::from_ref(schema) as usize;
-        let spec = &self.spec;
-        self.layouts.entry(key).or_insert_with(|| Self::layout_for(spec, &schema.fields)).clone()
+        layouts.entry(key).or_insert_with(|| Self::layout_for(spec, &schema.fields)).as_ref()
     }
 
     /// Rebuilds the index from the record (after the state was initialized or rolled back).
@@ -110,17 +115,22 @@ impl Deduper {
 
     /// The identity of `tuple`, without checking or pruning anything.
     pub fn identify(&mut self, tuple: &Tuple) -> Option<Identity> {
-        let layout = self.layout(tuple)?;
-        identity_of(&layout, tuple.values())
+        let layout = Self::layout(&mut self.layouts, &self.spec, tuple)?;
+        identity_of(layout, tuple.values())
     }
 
     /// Checks `tuple` against the record, first moving its source's watermark (and pruning).
     pub fn check(&mut self, tuple: &Tuple, record: &mut TypedMap<SysKey, SysValue>) -> Check {
-        let Some(layout) = self.layout(tuple) else { return Check::Unidentified };
+        let Some(layout) = Self::layout(&mut self.layouts, &self.spec, tuple) else {
+            return Check::Unidentified;
+        };
         let values = tuple.values();
-        let Some(identity) = identity_of(&layout, values) else { return Check::Unidentified };
+        let Some(identity) = identity_of(layout, values) else { return Check::Unidentified };
         if let (SysKey::Sequence(source, seq), Some(w)) = (&identity.key, layout.watermark) {
-            let source_state = self.sources.entry(source.clone()).or_default();
+            if !self.sources.contains_key(source) {
+                self.sources.insert(source.clone(), Source::default());
+            }
+            let source_state = self.sources.get_mut(source).expect("just ensured");
             if let Some(w) = values[w].as_i64()
                 && w > source_state.watermark
             {
@@ -161,7 +171,10 @@ impl Deduper {
         let Identity { key, position } = identity;
         match (position, &key) {
             (Some(position), SysKey::Sequence(source, seq)) => {
-                let source_state = self.sources.entry(source.clone()).or_default();
+                if !self.sources.contains_key(source) {
+                    self.sources.insert(source.clone(), Source::default());
+                }
+                let source_state = self.sources.get_mut(source).expect("just ensured");
                 if *seq < source_state.watermark {
                     return; // already complete everywhere: nothing to remember
                 }
