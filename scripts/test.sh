@@ -40,6 +40,8 @@ if [ -d crates/squall-bench ]; then
 fi
 
 step "fuzzers, briefly"
+# 15 s per target keeps the whole suite within CI's budget; run longer by hand with FUZZ_SECONDS.
+export FUZZ_SECONDS="${FUZZ_SECONDS:-15}" FUZZ_BUILD_JOBS="${FUZZ_BUILD_JOBS:-2}"
 for runner in crates/*/fuzz/run-briefly.sh; do
     [ -x "$runner" ] && "$runner"
 done
