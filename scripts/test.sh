@@ -33,6 +33,7 @@ step "examples"
 for example in word_count exclamation reliable moving_average; do
     cargo run --locked -q -p squall --example "$example" -- 2>&1 | tail -n 3
 done
+cargo run --locked -q -p squall-state --example stateful_word_count 2>&1 | tail -n 3
 
 if [ -d crates/squall-bench ]; then
     step "benchmark smoke run"

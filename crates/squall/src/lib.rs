@@ -3,8 +3,8 @@
 //! components speaking Storm's multilang protocol, and a local mode — built to be fast.
 //!
 //! This is the crate a Rust user depends on. It re-exports the API ([`squall_api`]), local mode
-//! from the runtime ([`LocalCluster`]), windowed bolts ([`window`]), shell components
-//! ([`multilang`]) and testing helpers ([`testing`]). The [`prelude`] has what a topology needs.
+//! from the runtime ([`LocalCluster`]), windowed bolts ([`window`]), stateful bolts ([`state`]),
+//! shell components ([`multilang`]), worker processes ([`cluster`]) and testing helpers ([`testing`]). The [`prelude`] has what a topology needs.
 //!
 //! ```
 //! use squall::prelude::*;
@@ -57,6 +57,12 @@ pub mod multilang {
 /// Running a topology over several worker processes under a local supervisor.
 pub mod cluster {
     pub use squall_cluster::*;
+}
+
+/// Stateful bolts with checkpoints: key-value state, backends (memory, disk, Redis), exactly-once
+/// deduplication, stateful windows.
+pub mod state {
+    pub use squall_state::*;
 }
 
 /// Testing helpers: simulated time, fixed-tuple spouts, runs to completion with captured emits.
