@@ -50,7 +50,7 @@ impl ExecEnv {
                 }
                 out.to_self.push_back(msg);
             }
-            Route::Queue(q) => out.push(q, msg),
+            Route::Queue(q) => out.push_acker(q, msg),
         }
     }
 }

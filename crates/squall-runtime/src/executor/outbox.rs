@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use std::sync::Arc;
 
+use crate::acker::AckerInput;
 use crate::message::{Batch, Message};
 use crate::pool::BatchPool;
 use crate::sink::{Handoff, Sink};
@@ -89,6 +90,26 @@ impl Outbox {
                 self.dirty.swap_remove(i);
             }
         }
+    }
+
+    /// Queues an acker message for `slot`, folding an ack into the previous one when both are acks
+    /// of the same root for the same acker (XOR is associative: the acker ends up with the same
+    /// ledger from one message instead of several). A bolt acking the words of one sentence one
+    /// after another thus sends one message per sentence.
+    #[inline]
+    pub(crate) fn push_acker(&mut self, slot: usize, msg: Message) {
+        if let Message::ToAcker { acker, input: AckerInput::Ack { root, value } } = &msg
+            && let Some(Message::ToAcker {
+                acker: last_acker,
+                input: AckerInput::Ack { root: last_root, value: last },
+            }) = self.slots[slot].buf.last_mut()
+            && last_acker == acker
+            && last_root == root
+        {
+            *last ^= *value;
+            return;
+        }
+        self.push(slot, msg);
     }
 
     fn flush_slot(&mut self, slot: usize) {
@@ -176,5 +197,39 @@ impl Outbox {
     /// Tuples waiting in overflow.
     pub(crate) fn overflow_len(&self) -> usize {
         self.slots.iter().map(|s| s.overflow.iter().map(Vec::len).sum::<usize>()).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use squall_api::TaskId;
+
+    fn ack(root: u64, value: u64) -> Message {
+        Message::ToAcker { acker: TaskId(1), input: AckerInput::Ack { root, value } }
+    }
+
+    #[test]
+    fn consecutive_acks_of_one_root_fold_into_one_message() {
+        let (tx, rx) = crossbeam_channel::bounded(4);
+        let mut out = Outbox::new(vec![Sink::Local(tx)], 16, Arc::new(BatchPool::new(4, 16)));
+        out.push_acker(0, ack(7, 0b0011));
+        out.push_acker(0, ack(7, 0b0101));
+        out.push_acker(0, ack(8, 1));
+        out.push_acker(0, Message::ToAcker { acker: TaskId(1), input: AckerInput::Fail { root: 8 } });
+        out.push_acker(0, ack(8, 2));
+        out.flush_all();
+        let batch = rx.try_recv().unwrap();
+        let got: Vec<(u64, Option<u64>)> = batch
+            .iter()
+            .map(|m| match m {
+                Message::ToAcker { input: AckerInput::Ack { root, value }, .. } => (*root, Some(*value)),
+                Message::ToAcker { input, .. } => (input.root(), None),
+                _ => unreachable!(),
+            })
+            .collect();
+        // 7: one ack carrying 0b0011 ^ 0b0101; 8: the fail keeps its place between the acks.
+        assert_eq!(got, vec![(7, Some(0b0110)), (8, Some(1)), (8, None), (8, Some(2))]);
+        assert_eq!(out.sent, 4, "a folded ack is not a message in flight");
     }
 }
