@@ -19,6 +19,8 @@
 #   IDENTITY_N, WORDCOUNT_N   records / sentences per squall run (defaults below); the peers keep
 #                             their own defaults unless PEER_IDENTITY_N / PEER_WORDCOUNT_N are set
 #   QUICK=1                   small sizes and one run: checks the pipeline, not for figures
+#   CORE=1                    only what is set against the peers (const-null and word count with
+#                             chaining on, the raw queue), then the peers: a shorter re-check
 #   PEERS_SRC                 where the peer programs are (default: shared/bench/peers)
 #
 # Run it on an otherwise idle machine: every row records the 1-minute load average (load1) so a
@@ -82,20 +84,25 @@ sq() {
 }
 
 # 1. squall
-sq const-null -p "$plist" --grouping shuffle,local-or-shuffle --chaining on,off --acking off \
-   --records "$identity_n" --reps "$runs" --timeout 120
-sq const-null -p "$plist" --grouping shuffle,local-or-shuffle --chaining on,off --acking on \
-   --records "$identity_ack_n" --reps "$runs" --timeout 120
-sq const-id-null -p "$plist" --grouping shuffle,local-or-shuffle --acking off \
-   --records "$identity_n" --reps "$runs" --timeout 120
-sq word-count -p "$plist" --grouping local-or-shuffle,shuffle --chaining on,off --acking off \
-   --records "$wordcount_n" --reps "$runs" --timeout 120
+if [ -n "${CORE:-}" ]; then chainings=on; else chainings=on,off; fi
+sq const-null -p "$plist" --grouping shuffle,local-or-shuffle --chaining "$chainings" --acking off \
+   --records "$identity_n" --reps "$runs" --timeout 60
+if [ -z "${CORE:-}" ]; then
+  sq const-null -p "$plist" --grouping shuffle,local-or-shuffle --chaining on,off --acking on \
+     --records "$identity_ack_n" --reps "$runs" --timeout 60
+  sq const-id-null -p "$plist" --grouping shuffle,local-or-shuffle --acking off \
+     --records "$identity_n" --reps "$runs" --timeout 60
+fi
+sq word-count -p "$plist" --grouping local-or-shuffle,shuffle --chaining "$chainings" --acking off \
+   --records "$wordcount_n" --reps "$runs" --timeout 60
 sq word-count -p "$plist" --grouping local-or-shuffle,shuffle --acking on \
-   --records "$wordcount_ack_n" --reps "$runs" --timeout 120
-sq ysb -p "$plist" --chaining on,off --acking off,on --records "$ysb_n" --reps "$runs" --timeout 120
+   --records "$wordcount_ack_n" --reps "$runs" --timeout 60
 sq raw-queue --records "$raw_n" --reps "$runs"
-sq startup --reps 20
-sq latency --sweep --duration "$latency_secs" --warmup 1 --plot "$plot"
+if [ -z "${CORE:-}" ]; then
+  sq ysb -p "$plist" --chaining on,off --acking off,on --records "$ysb_n" --reps "$runs" --timeout 60
+  sq startup --reps 20
+  sq latency --sweep --duration "$latency_secs" --warmup 1 --plot "$plot"
+fi
 
 # 2. the peers, one after another
 for peer in $peers; do
