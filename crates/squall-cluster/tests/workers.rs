@@ -106,6 +106,16 @@ fn out_dir(test: &str) -> PathBuf {
     std::env::temp_dir().join(format!("squall-cluster-{test}-{root}"))
 }
 
+/// [`out_dir`], emptied by the test process (workers find it ready).
+fn fresh_out_dir(test: &str) -> PathBuf {
+    let dir = out_dir(test);
+    if squall_cluster::WorkerSpec::from_env().ok().flatten().is_none() {
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+    }
+    dir
+}
+
 /// Arguments that make a worker run just `test`.
 fn worker_args(test: &str) -> Option<Vec<OsString>> {
     Some(vec![test.into(), "--exact".into(), "--nocapture".into(), "--test-threads=1".into()])
@@ -125,11 +135,7 @@ fn word_count(test: &str, n: usize, config: &Config, work: Duration) -> Topology
 fn word_count_over_three_workers_counts_exactly() {
     const TEST: &str = "word_count_over_three_workers_counts_exactly";
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let dir = out_dir(TEST);
-    if squall_cluster::WorkerSpec::from_env().ok().flatten().is_none() {
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-    }
+    let dir = fresh_out_dir(TEST);
     let mut config = Config::new();
     config.set_workers(3).set_max_spout_pending(500);
     let handle = word_count(TEST, 3_000, &config, Duration::ZERO);
@@ -147,11 +153,7 @@ fn word_count_over_three_workers_counts_exactly() {
 fn a_worker_killed_twice_loses_no_acked_message() {
     const TEST: &str = "a_worker_killed_twice_loses_no_acked_message";
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let dir = out_dir(TEST);
-    if squall_cluster::WorkerSpec::from_env().ok().flatten().is_none() {
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-    }
+    let dir = fresh_out_dir(TEST);
     let mut config = Config::new();
     config.set_workers(3).set_max_spout_pending(200).set_message_timeout_secs(2);
     let handle = word_count(TEST, 10_000, &config, Duration::from_micros(40));
@@ -195,11 +197,7 @@ fn a_worker_killed_twice_loses_no_acked_message() {
 fn garbage_and_oversized_frames_on_a_worker_port_change_nothing() {
     const TEST: &str = "garbage_and_oversized_frames_on_a_worker_port_change_nothing";
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let dir = out_dir(TEST);
-    if squall_cluster::WorkerSpec::from_env().ok().flatten().is_none() {
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-    }
+    let dir = fresh_out_dir(TEST);
     let mut config = Config::new();
     config.set_workers(3).set_max_spout_pending(100);
     let handle = word_count(TEST, 10_000, &config, Duration::ZERO);

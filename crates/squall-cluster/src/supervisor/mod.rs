@@ -63,6 +63,11 @@ impl Inner {
         self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    /// Waits for a change (at most `timeout`) with the state lock released meanwhile.
+    pub(crate) fn wait<'a>(&self, state: MutexGuard<'a, State>, timeout: Duration) -> MutexGuard<'a, State> {
+        self.changed.wait_timeout(state, timeout).map(|r| r.0).unwrap_or_else(|e| e.into_inner().0)
+    }
+
     /// Starts (or restarts) worker `index`'s process.
     pub(crate) fn spawn(&self, slot: &mut Slot) -> std::io::Result<()> {
         let exe = std::env::current_exe()?;
@@ -208,12 +213,7 @@ impl Supervisor {
                     detail: "workers did not all start".into(),
                 });
             }
-            state = self
-                .inner
-                .changed
-                .wait_timeout(state, deadline - now)
-                .map(|r| r.0)
-                .unwrap_or_else(|e| e.into_inner().0);
+            state = self.inner.wait(state, deadline - now);
         }
     }
 
@@ -273,12 +273,7 @@ impl Supervisor {
             if now >= deadline {
                 break;
             }
-            state = self
-                .inner
-                .changed
-                .wait_timeout(state, deadline - now)
-                .map(|r| r.0)
-                .unwrap_or_else(|e| e.into_inner().0);
+            state = self.inner.wait(state, deadline - now);
         }
         self.merged(&state)
     }
@@ -319,12 +314,7 @@ impl Supervisor {
                     detail: format!("{p:?} (sent, done, pending) over {} worker(s)", state.slots.len()),
                 });
             }
-            state = self
-                .inner
-                .changed
-                .wait_timeout(state, (deadline - now).min(Duration::from_millis(50)))
-                .map(|r| r.0)
-                .unwrap_or_else(|e| e.into_inner().0);
+            state = self.inner.wait(state, (deadline - now).min(Duration::from_millis(50)));
         }
     }
 
