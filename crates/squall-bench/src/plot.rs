@@ -58,7 +58,7 @@ pub fn latency_curve(points: &[Point], title: &str, path: &Path) -> anyhow::Resu
         .configure_mesh()
         .x_desc("achieved throughput, million words/s")
         .y_desc("complete latency, ms (log)")
-        .y_label_formatter(&|v| format!("{v}"))
+        .y_label_formatter(&|v| format!("{}", (v * 1000.0).round() / 1000.0))
         .draw()
         .map_err(draw_error)?;
     type Series = (&'static str, RGBColor, fn(&Point) -> f64);
