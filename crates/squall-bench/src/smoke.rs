@@ -17,7 +17,7 @@ fn settings(p: u32, acking: bool, chaining: bool, records: u64) -> Settings {
         max_pending: Some(1000),
         limit: Limit::Records(records),
         warmup: Duration::ZERO,
-        timeout: Duration::from_secs(120),
+        timeout: Duration::from_secs(30),
     }
 }
 
