@@ -278,3 +278,36 @@ fn a_slow_bolt_throttles_its_spout_with_bounded_queues_and_loses_nothing() {
     assert!(stats.executors.iter().all(|e| e.max_overflow_tuples <= 64), "{:?}", stats.executors);
     assert_eq!(*seen.lock().unwrap(), (0..N).collect::<Vec<_>>(), "nothing dropped, order kept");
 }
+
+/// Passes every tuple on.
+struct Relay;
+impl Bolt for Relay {
+    fn declare_outputs(&self, d: &mut OutputDeclarer) {
+        d.declare(["n"]);
+    }
+    fn execute(&mut self, t: Tuple, out: &mut BoltCollector<'_>) {
+        out.emit(&[], values![t.get_i64(0).unwrap()]);
+    }
+}
+
+#[test]
+fn a_bolt_released_from_backpressure_with_nothing_left_still_lets_the_run_finish() {
+    // Regression: a bolt that last waited for room downstream, then found nothing to do, never
+    // raised its idle flag again, so the finished check waited forever.
+    for round in 0..5 {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let s2 = seen.clone();
+        let mut b = TopologyBuilder::new();
+        b.set_spout("hose", 1, || Firehose(0, 3_000));
+        b.set_bolt("relay", 1, || Relay).shuffle_grouping("hose");
+        b.set_bolt("slow", 1, move || Slow(20, s2.clone())).shuffle_grouping("relay");
+        let mut conf = config(0);
+        conf.set("topology.executor.receive.buffer.size", 64);
+        conf.set_producer_batch_size(8).set_chaining(false);
+        let cluster = LocalCluster::new();
+        cluster.submit("bp2", &conf, b.build().unwrap(), RunOptions::new()).unwrap();
+        let stats = cluster.take("bp2").unwrap().run_to_completion(Duration::from_secs(20)).unwrap();
+        assert_eq!(seen.lock().unwrap().len(), 3_000, "round {round}");
+        assert!(stats.executors.iter().any(|e| e.max_overflow_tuples > 0), "the relay was held back");
+    }
+}

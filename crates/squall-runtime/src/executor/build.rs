@@ -247,6 +247,7 @@ pub(crate) fn build_executor(
         last_publish: Instant::now(),
         last_flush: Instant::now(),
         idle: 0,
+        idle_published: false,
         flush_interval: if flush_ms == 0 { Duration::MAX } else { Duration::from_millis(flush_ms) },
         spout_wait: config.wait_levels("spout"),
         bolt_wait: config.wait_levels("bolt"),

@@ -56,6 +56,8 @@ pub(crate) struct Executor {
     pub last_flush: Instant,
     /// Consecutive idle iterations (for the progressive wait).
     pub idle: u64,
+    /// True while this executor's idle flag is raised with up-to-date counters.
+    pub idle_published: bool,
     pub flush_interval: std::time::Duration,
     pub spout_wait: (u64, u64, u64),
     pub bolt_wait: (u64, u64, u64),

@@ -66,10 +66,7 @@ impl Executor {
                 self.restart_broken();
             }
             if worked {
-                if self.idle > 0 {
-                    self.signals.idle.store(false, Ordering::Release);
-                }
-                self.idle = 0;
+                self.mark_busy();
                 // A busy executor never goes idle, so partial batches (acker answers at a moderate
                 // rate, say) leave on the flush interval: check it every iteration while any wait.
                 // An iteration handles up to 16 batches or 64 spout calls, so a clock read per
@@ -87,7 +84,7 @@ impl Executor {
             } else {
                 // Publish once per idle spell (and while blocked, when overflow may change), not on
                 // every idle iteration of a progressive wait.
-                if self.idle == 0
+                if !self.idle_published
                     || self.out.has_partial()
                     || self.out.is_blocked()
                     || !self.spouts.is_empty()
@@ -96,6 +93,7 @@ impl Executor {
                     self.publish_counters();
                     if !self.out.is_blocked() && self.out.to_self.is_empty() {
                         self.signals.idle.store(true, Ordering::Release);
+                        self.idle_published = true;
                     }
                 }
                 if self.last_publish.elapsed() >= PUBLISH_EVERY {
@@ -105,6 +103,16 @@ impl Executor {
             }
         }
         self.shutdown();
+    }
+
+    /// Leaves an idle spell: the "finished?" check must not trust this executor's counters until
+    /// it publishes them again as idle.
+    fn mark_busy(&mut self) {
+        if self.idle_published {
+            self.signals.idle.store(false, Ordering::Release);
+            self.idle_published = false;
+        }
+        self.idle = 0;
     }
 
     fn flush(&mut self) {
@@ -198,8 +206,7 @@ impl Executor {
         match self.rx.recv_timeout(timeout) {
             Ok(batch) => {
                 if !batch.is_empty() {
-                    self.idle = 0;
-                    self.signals.idle.store(false, Ordering::Release);
+                    self.mark_busy();
                 }
                 self.process(batch);
             }
