@@ -49,6 +49,7 @@ if [ -z "${PEERS_SRC:-}" ]; then
     if [ -d "$d" ]; then PEERS_SRC=$d; break; fi
   done
 fi
+PEERS_SRC=${PEERS_SRC:-/nonexistent}
 
 mkdir -p bench/results
 stamp=$(date +%Y%m%d-%H%M%S)

@@ -161,6 +161,8 @@ enum Cmd {
         event_rate: u64,
     },
     /// Complete latency of the acked word count at fixed sentence rates (ThroughputVsLatency).
+    /// Acking is always on; unless given, runs last 5 s after a 1 s warm-up (`--warmup 0` counts
+    /// as not given).
     Latency {
         #[command(flatten)]
         run: RunArgs,
