@@ -121,7 +121,7 @@ pub(crate) fn build_executor(
             .iter()
             .map(|&si| {
                 let stream = &plan.streams[si];
-                let groupers = stream
+                let groupers: Vec<Grouper> = stream
                     .consumers
                     .iter()
                     .filter(|r| !matches!(r.grouping, squall_api::Grouping::Direct))
@@ -151,7 +151,12 @@ pub(crate) fn build_executor(
                         )
                     })
                     .collect();
+                let fixed = match groupers.as_slice() {
+                    [only] => only.fixed_target(),
+                    _ => None,
+                };
                 OutStream {
+                    fixed,
                     name: stream.schema.stream.clone(),
                     index: si,
                     schema: stream.schema,

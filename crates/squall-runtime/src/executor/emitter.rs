@@ -104,6 +104,10 @@ impl Emitter<'_> {
         let TaskCore { outputs, targets, task, context, .. } = &mut *self.core;
         targets.clear();
         let out = &mut outputs[si];
+        if let Some(t) = out.fixed {
+            targets.push(t);
+            return;
+        }
         if out.direct {
             panic!(
                 "component '{}' task {task}: Cannot do regular emit to direct stream '{}'",

@@ -44,6 +44,9 @@ pub(crate) struct OutStream {
     pub direct: bool,
     /// One grouper per consumer component with a regular grouping.
     pub groupers: Vec<Grouper>,
+    /// The single task every emit goes to, when the stream has one consumer whose grouper can only
+    /// pick that task (a chained consumer, a single-task consumer): emits skip the grouper.
+    pub fixed: Option<TaskId>,
     /// Every consumer component (plan index) and whether it subscribes with direct grouping.
     pub consumers: Vec<(usize, bool)>,
 }

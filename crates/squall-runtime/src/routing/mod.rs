@@ -205,6 +205,25 @@ impl Grouper {
         }
     }
 
+    /// The one task this grouper always picks, if it can only ever pick one (a single candidate
+    /// under shuffle, local-or-shuffle, none, fields or partial key; global): emits then skip it.
+    pub fn fixed_target(&self) -> Option<TaskId> {
+        match self {
+            Grouper::RoundRobin(r) => r.only(),
+            Grouper::LoadAware(l) => l.only(),
+            Grouper::Fields { targets, .. }
+            | Grouper::PartialKey { targets, .. }
+            | Grouper::Random { targets, .. }
+                if targets.len() == 1 =>
+            {
+                Some(targets[0])
+            }
+            Grouper::All(targets) if targets.len() == 1 => Some(targets[0]),
+            Grouper::Global(t) => Some(*t),
+            _ => None,
+        }
+    }
+
     /// True for a direct grouping.
     pub fn is_direct(&self) -> bool {
         matches!(self, Grouper::Direct)

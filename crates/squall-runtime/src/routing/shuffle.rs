@@ -35,6 +35,11 @@ impl RoundRobin {
         Self { order, next: 0 }
     }
 
+    /// The only target, if there is just one.
+    pub fn only(&self) -> Option<TaskId> {
+        (self.order.len() == 1).then(|| self.order[0])
+    }
+
     /// The next target.
     #[inline]
     pub fn next_target(&mut self) -> TaskId {
@@ -108,6 +113,11 @@ impl LoadAware {
             self.cursor = 0;
         }
         t
+    }
+
+    /// The only target, if every scope holds just that one.
+    pub fn only(&self) -> Option<TaskId> {
+        (self.scopes[1].len() == 1).then(|| self.scopes[1][0])
     }
 
     /// The targets currently in scope.

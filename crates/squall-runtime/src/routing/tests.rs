@@ -195,3 +195,23 @@ proptest! {
         prop_assert!(counts.values().all(|c| *c == rounds));
     }
 }
+
+#[test]
+fn a_grouper_with_one_possible_target_says_so() {
+    let one = tasks(&[4]);
+    let many = tasks(&[4, 5]);
+    for g in [
+        Grouping::Shuffle,
+        Grouping::LocalOrShuffle,
+        Grouping::None,
+        Grouping::Fields(Fields::from(["word"])),
+        Grouping::All,
+    ] {
+        assert_eq!(grouper(g.clone(), &one, Locality::default(), 1).fixed_target(), Some(TaskId(4)), "{g}");
+        assert_eq!(grouper(g.clone(), &many, Locality::default(), 1).fixed_target(), None, "{g}");
+    }
+    assert_eq!(grouper(Grouping::Global, &many, Locality::default(), 1).fixed_target(), Some(TaskId(4)));
+    let chained = Locality { same_executor: tasks(&[5]), same_worker: many.clone() };
+    assert_eq!(grouper(Grouping::LocalOrShuffle, &many, chained, 1).fixed_target(), Some(TaskId(5)));
+    assert_eq!(grouper(Grouping::Direct, &one, Locality::default(), 1).fixed_target(), None);
+}
