@@ -70,6 +70,10 @@ pub struct RunArgs {
     /// `topology.max.spout.pending` when acking (0: unlimited).
     #[arg(long, default_value_t = 10_000)]
     max_pending: u64,
+    /// Extra config, `KEY=VALUE` (VALUE as JSON when it parses, else a string); repeatable. To
+    /// measure a switch side by side, e.g. `-c squall.acking.local=false`.
+    #[arg(short = 'c', value_name = "KEY=VALUE")]
+    config: Vec<String>,
 }
 
 fn secs(what: &str, s: f64) -> anyhow::Result<Duration> {
@@ -94,6 +98,13 @@ impl RunArgs {
             self.batch_size.iter().map(|b| Some(*b)).collect()
         };
         anyhow::ensure!(batches.iter().flatten().all(|b| *b > 0), "--batch-size must be at least 1");
+        let mut extra = Vec::new();
+        for kv in &self.config {
+            let (key, value) = kv.split_once('=').with_context(|| format!("-c {kv}: expected KEY=VALUE"))?;
+            let value: squall::Value =
+                serde_json::from_str(value).unwrap_or_else(|_| squall::Value::from(value));
+            extra.push((key.to_owned(), value));
+        }
         let mut out = Vec::new();
         for &parallelism in &self.parallelism {
             for acking in &self.acking {
@@ -108,6 +119,7 @@ impl RunArgs {
                             limit,
                             warmup,
                             timeout,
+                            extra: extra.clone(),
                         });
                     }
                 }

@@ -18,6 +18,7 @@ fn settings(p: u32, acking: bool, chaining: bool, records: u64) -> Settings {
         limit: Limit::Records(records),
         warmup: Duration::ZERO,
         timeout: Duration::from_secs(30),
+        extra: Vec::new(),
     }
 }
 

@@ -72,6 +72,8 @@ pub struct Settings {
     pub warmup: Duration,
     /// A run not finished after this long fails (with what was still pending).
     pub timeout: Duration,
+    /// Extra config entries (`-c KEY=VALUE`), applied last.
+    pub extra: Vec<(String, Value)>,
 }
 
 impl Settings {
@@ -87,6 +89,9 @@ impl Settings {
         if let Some(b) = self.batch_size {
             c.set_producer_batch_size(b);
         }
+        for (key, value) in &self.extra {
+            c.set(key.clone(), value.clone());
+        }
         c
     }
 
@@ -98,6 +103,9 @@ impl Settings {
             .param("acking", self.acking)
             .param("chaining", self.chaining)
             .param("batch_size", self.batch_size.unwrap_or(effective) as u64);
+        for (key, value) in &self.extra {
+            row = row.param(key, serde_json::to_value(value).unwrap_or_default());
+        }
         if self.acking {
             row = row.param("max_pending", self.max_pending.map_or(serde_json::Value::Null, Into::into));
         }

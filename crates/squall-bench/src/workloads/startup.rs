@@ -106,6 +106,7 @@ pub fn memory_at_rest(p: u32) -> anyhow::Result<Row> {
         limit: Limit::Records(1),
         warmup: Duration::ZERO,
         timeout: super::RUN_TIMEOUT,
+        extra: Vec::new(),
     };
     let wc = word_count::topology(&settings, Edge::LocalOrShuffle, Pacing::default())?;
     let cluster = LocalCluster::new();
