@@ -10,19 +10,17 @@
 
 mod hash;
 mod shuffle;
+mod targets;
 #[cfg(test)]
 mod tests;
 
 use std::sync::Arc;
 
-use smallvec::SmallVec;
 use squall_api::{Config, CustomStreamGrouping, GlobalStreamId, Grouping, StreamSchema, TaskId, Value};
 
 pub use hash::{fields_hash, pick};
 pub use shuffle::{LoadAware, RoundRobin};
-
-/// Target lists as groupers return them: most tuples go to one task.
-pub type Targets = SmallVec<[TaskId; 4]>;
+pub use targets::Targets;
 
 /// Reads the load of a consumer task: its receive queue's fill ratio in `[0, 1]` (1.0 if unknown).
 pub trait LoadSource: Send + Sync {
