@@ -96,6 +96,26 @@ pub struct Row {
 }
 
 impl Row {
+    /// Fills in what every topology run measures: `count` records at a steady `rate` (records/s),
+    /// the run's wall time, CPU, peak memory, and the complete latency of component `spout` if it
+    /// tracked any tree.
+    pub fn measured(mut self, count: u64, rate: f64, outcome: &crate::measure::Outcome, spout: &str) -> Self {
+        self.count = count;
+        self.tuples_per_s = rate;
+        self.wall_s = outcome.wall.as_secs_f64();
+        self.wall_per_s = count as f64 / self.wall_s;
+        self.cpu_s = outcome.cpu_s;
+        self.per_cpu_s = if outcome.cpu_s > 0.0 { count as f64 / outcome.cpu_s } else { 0.0 };
+        self.peak_rss_mib = outcome.peak_rss_mib;
+        self.latency = outcome
+            .stats
+            .component(spout)
+            .and_then(|c| c.complete_latency.as_ref())
+            .filter(|l| l.count > 0)
+            .map(Latency::from);
+        self
+    }
+
     /// A row for `workload` with nothing measured yet.
     pub fn new(workload: &str, unit: &str) -> Self {
         Self {

@@ -8,7 +8,7 @@ use squall::prelude::*;
 
 use super::{Budget, Edge, Settings, task_index};
 use crate::measure::{Probe, ProbeReport, collector, combine, run_bounded, take};
-use crate::report::{Latency, Row};
+use crate::report::Row;
 
 /// Emits `(seq, "some data")` until its budget is spent, with `seq` as message id when acking.
 struct ConstSpout {
@@ -122,19 +122,7 @@ pub fn run(settings: &Settings, edge: Edge, hops: usize) -> anyhow::Result<Row> 
     let sent: u64 = take(&emitted).iter().sum();
 
     let mut row = settings.row(workload, "tuples").param("grouping", edge.name());
-    row.count = steady.received;
-    row.tuples_per_s = steady.rate;
-    row.wall_s = outcome.wall.as_secs_f64();
-    row.wall_per_s = steady.received as f64 / row.wall_s;
-    row.cpu_s = outcome.cpu_s;
-    row.per_cpu_s = if outcome.cpu_s > 0.0 { steady.received as f64 / outcome.cpu_s } else { 0.0 };
-    row.peak_rss_mib = outcome.peak_rss_mib;
-    row.latency = outcome
-        .stats
-        .component("spout")
-        .and_then(|c| c.complete_latency.as_ref())
-        .filter(|l| l.count > 0)
-        .map(Latency::from);
+    row = row.measured(steady.received, steady.rate, &outcome, "spout");
     row.set("first_tuple_ms", steady.first_after.map_or(0.0, |d| d.as_secs_f64() * 1e3));
     row.set("steady_s", steady.span_s);
     let null = outcome.stats.component("null");

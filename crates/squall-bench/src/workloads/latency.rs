@@ -40,19 +40,7 @@ pub fn run_at(settings: &Settings, edge: Edge, rate: Option<f64>) -> anyhow::Res
 
     let mut row = settings.row("latency", "words").param("grouping", edge.name());
     row.params.insert("target_sentences_per_s".into(), rate.map_or(serde_json::Value::Null, Into::into));
-    row.count = steady.received;
-    row.tuples_per_s = steady.rate;
-    row.wall_s = outcome.wall.as_secs_f64();
-    row.wall_per_s = steady.received as f64 / row.wall_s;
-    row.cpu_s = outcome.cpu_s;
-    row.per_cpu_s = if outcome.cpu_s > 0.0 { steady.received as f64 / outcome.cpu_s } else { 0.0 };
-    row.peak_rss_mib = outcome.peak_rss_mib;
-    row.latency = outcome
-        .stats
-        .component("spout")
-        .and_then(|c| c.complete_latency.as_ref())
-        .filter(|l| l.count > 0)
-        .map(Latency::from);
+    row = row.measured(steady.received, steady.rate, &outcome, "spout");
     let achieved = steady.rate / WORDS_PER_SENTENCE as f64;
     row.set("sentences_per_s", achieved);
     if let Some(r) = rate {

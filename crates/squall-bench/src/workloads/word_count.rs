@@ -14,7 +14,7 @@ use squall::prelude::*;
 
 use super::{Budget, Edge, Settings, task_index};
 use crate::measure::{Probe, ProbeReport, collector, combine, run_bounded, take};
-use crate::report::{Latency, Row};
+use crate::report::Row;
 
 /// Ten sentences of exactly eight words each, so words = 8 × sentences (copied from the peers).
 pub const SENTENCES: [&str; 10] = [
@@ -282,19 +282,7 @@ pub fn run(settings: &Settings, edge: Edge) -> anyhow::Result<Row> {
     let emitted = take(&wc.emitted);
     let sentences: u64 = emitted.iter().flatten().sum();
     let mut row = settings.row("word-count", "words").param("grouping", edge.name());
-    row.count = steady.received;
-    row.tuples_per_s = steady.rate;
-    row.wall_s = outcome.wall.as_secs_f64();
-    row.wall_per_s = steady.received as f64 / row.wall_s;
-    row.cpu_s = outcome.cpu_s;
-    row.per_cpu_s = if outcome.cpu_s > 0.0 { steady.received as f64 / outcome.cpu_s } else { 0.0 };
-    row.peak_rss_mib = outcome.peak_rss_mib;
-    row.latency = outcome
-        .stats
-        .component("spout")
-        .and_then(|c| c.complete_latency.as_ref())
-        .filter(|l| l.count > 0)
-        .map(Latency::from);
+    row = row.measured(steady.received, steady.rate, &outcome, "spout");
     row.set("sentences", sentences);
     row.set("sentences_per_s", steady.rate / WORDS_PER_SENTENCE as f64);
     row.set("first_tuple_ms", steady.first_after.map_or(0.0, |d| d.as_secs_f64() * 1e3));

@@ -21,7 +21,7 @@ use squall::prelude::*;
 
 use super::{Budget, Edge, Settings};
 use crate::measure::{Probe, ProbeReport, collector, combine, run_bounded, take};
-use crate::report::{Latency, Row};
+use crate::report::Row;
 use bolts::{Filter, Join, Parse, Project, Window, Windows};
 use events::EventSpout;
 pub use events::{Shape, Universe};
@@ -91,19 +91,7 @@ pub fn run(settings: &Settings, edge: Edge, shape: &Shape) -> anyhow::Result<Row
     let mut row = settings.row("ysb", "events").param("grouping", edge.name());
     // The window bolt sees views only; scale its rate to input events by this run's exact ratio.
     let scale = if views > 0 { events as f64 / views as f64 } else { 0.0 };
-    row.count = events;
-    row.tuples_per_s = steady.rate * scale;
-    row.wall_s = outcome.wall.as_secs_f64();
-    row.wall_per_s = events as f64 / row.wall_s;
-    row.cpu_s = outcome.cpu_s;
-    row.per_cpu_s = if outcome.cpu_s > 0.0 { events as f64 / outcome.cpu_s } else { 0.0 };
-    row.peak_rss_mib = outcome.peak_rss_mib;
-    row.latency = outcome
-        .stats
-        .component("events")
-        .and_then(|c| c.complete_latency.as_ref())
-        .filter(|l| l.count > 0)
-        .map(Latency::from);
+    row = row.measured(events, steady.rate * scale, &outcome, "events");
     row.set("views", views);
     row.set("windows", expected.len() as u64);
     row.set("late_events", late);
