@@ -9,7 +9,7 @@ use squall_api::{
 use crate::core::{Decision, EventId, WindowEngine};
 use crate::options::LATE_TUPLE_FIELD;
 use crate::slots::Slots;
-use crate::spec::{check_limits, gcd, resolve};
+use crate::spec::{check_limits, resolve};
 use crate::{TimestampSource, Window, WindowCollector, WindowError, WindowOptions, WindowSpec, WindowedBolt};
 
 /// Storm's checkpoint stream, which does not count as an input for watermarks.
@@ -262,12 +262,6 @@ impl<B: WindowedBolt> Bolt for Windowed<B> {
     }
 
     fn component_config(&self) -> Config {
-        let mut config = self.bolt.component_config();
-        config.merge(&self.options.to_config());
-        if let Some(needed) = resolve(&self.options, &config).ok().and_then(|s| s.tick_period_ms()) {
-            let period = config.tick_period_millis().map_or(needed, |own| gcd(own, needed));
-            config.set_tick_period_millis(period);
-        }
-        config
+        self.options.component_config(self.bolt.component_config())
     }
 }

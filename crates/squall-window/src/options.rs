@@ -272,6 +272,20 @@ impl WindowOptions {
         &self.problems
     }
 
+    /// The component config of a windowed bolt whose own config is `own`: `own`, these options
+    /// under Storm's keys, and tick tuples as often as the window needs (combined with any tick
+    /// period `own` asks for by their greatest common divisor). What every windowed adapter's
+    /// `component_config` returns.
+    pub fn component_config(&self, own: Config) -> Config {
+        let mut config = own;
+        config.merge(&self.to_config());
+        if let Some(needed) = crate::spec::resolve(self, &config).ok().and_then(|s| s.tick_period_ms()) {
+            let period = config.tick_period_millis().map_or(needed, |mine| crate::spec::gcd(mine, needed));
+            config.set_tick_period_millis(period);
+        }
+        config
+    }
+
     /// These options under Storm's component config keys (what the adapter's `component_config`
     /// returns, minus the tick period). The timestamp source has no key, as in Storm.
     pub fn to_config(&self) -> Config {

@@ -377,16 +377,6 @@ impl<B: StatefulWindowedBolt> StatefulBolt for StatefulWindowed<B> {
     }
 
     fn component_config(&self) -> Config {
-        let mut config = self.bolt.component_config();
-        config.merge(&self.options.to_config());
-        if let Some(needed) = validate(&self.options, &config).ok().and_then(|s| s.tick_period_ms()) {
-            let period = config.tick_period_millis().map_or(needed, |own| gcd(own, needed));
-            config.set_tick_period_millis(period);
-        }
-        config
+        self.options.component_config(self.bolt.component_config())
     }
-}
-
-fn gcd(a: u64, b: u64) -> u64 {
-    if b == 0 { a } else { gcd(b, a % b) }
 }
