@@ -47,7 +47,7 @@ pub fn submit_with(
     match WorkerSpec::from_env() {
         Ok(Some(spec)) => run_worker(&spec, topology, config, options),
         Ok(None) => {}
-        Err(e) => return Err(RuntimeError::Worker { worker: u32::MAX, cause: e }),
+        Err(e) => return Err(RuntimeError::BadWorkerSpec(e)),
     }
     let workers = config.with_defaults().workers();
     if workers <= 1 {

@@ -67,6 +67,9 @@ pub enum RuntimeError {
         /// What went wrong.
         cause: String,
     },
+    /// This process was started as a worker with a spec it cannot read.
+    #[error("cannot run as a worker: {0}")]
+    BadWorkerSpec(String),
     /// A worker process reported a failure (its text names component and task).
     #[error("worker {worker}: {cause}")]
     Worker {

@@ -385,19 +385,10 @@ fn chained(
     b.set_spout("source", 1, move || Source::new(n, acked.clone(), failed.clone(), max.clone()));
     b.set_bolt_factory("bolt", 1, std::sync::Arc::new(bolt))
         .local_or_shuffle_grouping("source")
-        .set_tick_period_millis_for_test();
+        .add_configuration("squall.tick.tuple.freq.millis", 50);
     let cluster = LocalCluster::new();
     cluster.submit("c", &config(1), b.build().unwrap(), RunOptions::new()).unwrap();
     cluster.take("c").unwrap().run_to_completion(Duration::from_secs(30)).unwrap()
-}
-
-trait TickForTest {
-    fn set_tick_period_millis_for_test(&mut self) -> &mut Self;
-}
-impl TickForTest for squall_api::BoltDeclarer<'_> {
-    fn set_tick_period_millis_for_test(&mut self) -> &mut Self {
-        self.add_configuration("squall.tick.tuple.freq.millis", 50)
-    }
 }
 
 #[test]
