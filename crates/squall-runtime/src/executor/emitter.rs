@@ -51,31 +51,30 @@ pub(crate) fn run_tuple(
     let input = core.input_index(tuple.schema());
     core.counters.executed[input] += 1;
     let previous = env.current.replace(offset - 1);
+    // One execute in `sample_every` is timed (execute and process latency, capacity).
     core.sample_countdown -= 1;
-    if core.sample_countdown == 0 {
+    let start = (core.sample_countdown == 0).then(|| {
         core.sample_countdown = env.sample_every;
-        let start = Instant::now();
-        if let Some(&(_, edge)) = tuple.message_id().anchors().first() {
-            if core.sampled.len() >= 4096 {
-                core.sampled.clear();
-            }
-            core.sampled.insert(edge, start);
+        Instant::now()
+    });
+    if let Some(start) = start
+        && let Some(&(_, edge)) = tuple.message_id().anchors().first()
+    {
+        if core.sampled.len() >= 4096 {
+            core.sampled.clear();
         }
-        if core.debug {
-            tracing::debug!(component = %core.context.this_component_id(), task = core.task.0, "execute {tuple:?}");
-        }
-        let mut em = Emitter { core: &mut *core, downstream, offset, out, env };
-        bolt.execute(tuple, &mut BoltCollector::new(&mut em));
+        core.sampled.insert(edge, start);
+    }
+    if core.debug {
+        tracing::debug!(component = %core.context.this_component_id(), task = core.task.0, "execute {tuple:?}");
+    }
+    let mut em = Emitter { core: &mut *core, downstream, offset, out, env };
+    bolt.execute(tuple, &mut BoltCollector::new(&mut em));
+    if let Some(start) = start {
         let ns = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX);
         core.counters.execute_ns[input] += ns;
         core.counters.execute_samples[input] += 1;
         core.counters.busy_ns += ns * u64::from(env.sample_every);
-    } else {
-        if core.debug {
-            tracing::debug!(component = %core.context.this_component_id(), task = core.task.0, "execute {tuple:?}");
-        }
-        let mut em = Emitter { core: &mut *core, downstream, offset, out, env };
-        bolt.execute(tuple, &mut BoltCollector::new(&mut em));
     }
     env.current.set(previous);
     if core.fatal.is_some() {
